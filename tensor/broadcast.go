@@ -67,16 +67,24 @@ func Binary(out, a, b *Tensor, f func(x, y float32) float32) {
 }
 
 // Add returns a + b with broadcasting.
-func Add(a, b *Tensor) *Tensor { return binaryNew("Add", a, b, func(x, y float32) float32 { return x + y }) }
+func Add(a, b *Tensor) *Tensor {
+	return binaryNew("Add", a, b, func(x, y float32) float32 { return x + y })
+}
 
 // Sub returns a - b with broadcasting.
-func Sub(a, b *Tensor) *Tensor { return binaryNew("Sub", a, b, func(x, y float32) float32 { return x - y }) }
+func Sub(a, b *Tensor) *Tensor {
+	return binaryNew("Sub", a, b, func(x, y float32) float32 { return x - y })
+}
 
 // Mul returns a * b element-wise with broadcasting.
-func Mul(a, b *Tensor) *Tensor { return binaryNew("Mul", a, b, func(x, y float32) float32 { return x * y }) }
+func Mul(a, b *Tensor) *Tensor {
+	return binaryNew("Mul", a, b, func(x, y float32) float32 { return x * y })
+}
 
 // Div returns a / b element-wise with broadcasting.
-func Div(a, b *Tensor) *Tensor { return binaryNew("Div", a, b, func(x, y float32) float32 { return x / y }) }
+func Div(a, b *Tensor) *Tensor {
+	return binaryNew("Div", a, b, func(x, y float32) float32 { return x / y })
+}
 
 func binaryNew(op string, a, b *Tensor, f func(x, y float32) float32) *Tensor {
 	out := New(MustBroadcastShape(op, a.Shape, b.Shape)...)

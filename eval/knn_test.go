@@ -185,7 +185,10 @@ func TestKNNErrors(t *testing.T) {
 		{"empty query", ErrEmpty, func() error { _, e := KNNClassify(Matrix{0, 2, nil}, ok, []int{0, 1}, KNNConfig{}); return e }},
 		{"empty ref", ErrEmpty, func() error { _, e := KNNClassify(ok, Matrix{0, 2, nil}, nil, KNNConfig{}); return e }},
 		{"bad data length", ErrShape, func() error { _, e := KNNClassify(Matrix{2, 2, []float32{1}}, ok, []int{0, 1}, KNNConfig{}); return e }},
-		{"dim mismatch", ErrShape, func() error { _, e := KNNClassify(Matrix{1, 3, []float32{1, 2, 3}}, ok, []int{0, 1}, KNNConfig{}); return e }},
+		{"dim mismatch", ErrShape, func() error {
+			_, e := KNNClassify(Matrix{1, 3, []float32{1, 2, 3}}, ok, []int{0, 1}, KNNConfig{})
+			return e
+		}},
 		{"ref labels", ErrShape, func() error { _, e := KNNClassify(ok, ok, []int{0}, KNNConfig{}); return e }},
 		{"query labels", ErrShape, func() error { _, e := KNNEvaluate(ok, []int{0, 1, 2}, ok, []int{0, 1}, KNNConfig{}); return e }},
 		{"nan", ErrNonFinite, func() error {

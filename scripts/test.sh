@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: vet, tests with the assembly kernels, tests
+# with the pure-Go kernels (-tags purego), the race detector on the packages that
+# run goroutines, and a short run of every fuzz target. Needs only Go.
+# FUZZTIME (default 3s) sets how long each fuzz target runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-3s}
+
+echo "== go vet"
+go vet ./...
+go vet -tags purego ./...
+
+echo "== go test"
+go test -count=1 ./...
+
+echo "== go test -tags purego (plain-Go kernels)"
+go test -count=1 -tags purego ./...
+
+echo "== go test -race (packages with goroutines)"
+go test -count=1 -race -short $(go list ./... | grep -E '/(internal/kernels|data|augment|index|server|train)$')
+
+echo "== fuzz ($fuzztime per target)"
+for pkg in $(go list ./...); do
+  dir=$(go list -f '{{.Dir}}' "$pkg")
+  for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //'); do
+    echo "-- $pkg $target"
+    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg" >/tmp/fuzz.log 2>&1 || { cat /tmp/fuzz.log; exit 1; }
+  done
+done
+echo "all tests passed"

@@ -1,0 +1,118 @@
+package kernels
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Spin budgets, in runtime.Gosched rounds (each well under a microsecond when the
+// run queue is empty). A worker that has just finished a job keeps polling for the
+// next one for spinIdle rounds before it parks on its channel, and a caller waits
+// spinWait rounds for borrowed workers before it parks on the WaitGroup. Training
+// issues many small kernels back to back, and waking a parked goroutine on another
+// core costs a futex round trip (several microseconds), which is more than a
+// 1e5-FLOP kernel takes.
+const (
+	spinIdle = 4096
+	spinWait = 1 << 16
+)
+
+// Worker states.
+const (
+	workerSpinning int32 = iota // idle, polling job
+	workerParked                // idle, blocked on wake
+	workerBusy                  // borrowed
+)
+
+// worker is one persistent helper goroutine.
+type worker struct {
+	state atomic.Int32
+	job   atomic.Pointer[job]
+	wake  chan struct{}
+}
+
+// pool is the set of helper goroutines; it grows to GOMAXPROCS-1 on demand and
+// never shrinks (surplus workers stay parked).
+type pool struct {
+	mu      sync.Mutex
+	workers atomic.Pointer[[]*worker]
+}
+
+var thePool pool
+
+// borrow hands j to at most max idle workers and returns how many took it.
+func (p *pool) borrow(j *job, max int) int {
+	ws := p.ensure(runtime.GOMAXPROCS(0) - 1)
+	got := 0
+	for _, w := range ws {
+		if got == max {
+			break
+		}
+		s := w.state.Load()
+		if s == workerBusy || !w.state.CompareAndSwap(s, workerBusy) {
+			continue
+		}
+		j.wg.Add(1)
+		j.pending.Add(1)
+		w.job.Store(j)
+		if s == workerParked {
+			w.wake <- struct{}{}
+		}
+		got++
+	}
+	return got
+}
+
+// ensure starts workers until there are at least n and returns them.
+func (p *pool) ensure(n int) []*worker {
+	if ws := p.workers.Load(); ws != nil && len(*ws) >= n {
+		return *ws
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ws []*worker
+	if cur := p.workers.Load(); cur != nil {
+		ws = *cur
+	}
+	if len(ws) >= n {
+		return ws
+	}
+	ws = append([]*worker(nil), ws...)
+	for len(ws) < n {
+		w := &worker{wake: make(chan struct{}, 1)}
+		w.state.Store(workerBusy) // not borrowable until its loop starts
+		ws = append(ws, w)
+		go w.loop()
+	}
+	p.workers.Store(&ws)
+	return ws
+}
+
+func (w *worker) loop() {
+	w.state.Store(workerSpinning)
+	for {
+		j := w.job.Load()
+		for i := 0; j == nil && i < spinIdle; i++ {
+			runtime.Gosched()
+			j = w.job.Load()
+		}
+		if j == nil {
+			if w.state.CompareAndSwap(workerSpinning, workerParked) {
+				<-w.wake
+			}
+			// Borrowed: the borrower stores the job right after its CAS.
+			for j = w.job.Load(); j == nil; j = w.job.Load() {
+				runtime.Gosched()
+			}
+		}
+		w.job.Store(nil)
+		j.work()
+		// Become borrowable before signalling, so that a caller issuing the next
+		// call right away finds this worker idle. After pending reaches zero the
+		// caller may recycle j: wg.Done is the last touch.
+		w.state.Store(workerSpinning)
+		j.pending.Add(-1)
+		j.wg.Done()
+	}
+}

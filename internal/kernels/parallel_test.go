@@ -1,0 +1,167 @@
+package kernels
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// TestParallelCoversOnce checks that every index is passed to fn exactly once,
+// that chunks are non-empty and hold at least grain items (except possibly one),
+// and that there are at most GOMAXPROCS of them.
+func TestParallelCoversOnce(t *testing.T) {
+	for _, procs := range []int{1, 2, 5} {
+		prev := runtime.GOMAXPROCS(procs)
+		for _, n := range []int{0, 1, 2, 3, 7, 64, 1001} {
+			for _, grain := range []int{-1, 1, 3, 64, 5000} {
+				t.Run(fmt.Sprintf("p%d/n%d/g%d", procs, n, grain), func(t *testing.T) {
+					hits := make([]atomic.Int32, n)
+					var calls, small atomic.Int32
+					Parallel(n, grain, func(lo, hi int) {
+						calls.Add(1)
+						if lo >= hi {
+							t.Errorf("empty chunk [%d, %d)", lo, hi)
+						}
+						if hi-lo < grain {
+							small.Add(1)
+						}
+						for i := lo; i < hi; i++ {
+							hits[i].Add(1)
+						}
+					})
+					for i := range hits {
+						if h := hits[i].Load(); h != 1 {
+							t.Fatalf("index %d covered %d times", i, h)
+						}
+					}
+					if c := int(calls.Load()); c > procs || (n > 0 && c == 0) || (n == 0 && c != 0) {
+						t.Errorf("%d chunks for n=%d with GOMAXPROCS=%d", c, n, procs)
+					}
+					if s := small.Load(); s > 1 {
+						t.Errorf("%d chunks smaller than grain %d", s, grain)
+					}
+				})
+			}
+		}
+		runtime.GOMAXPROCS(prev)
+	}
+}
+
+// TestParallelNestedConcurrent runs nested Parallel calls from several goroutines
+// at once: the pool must neither deadlock nor lose or repeat work.
+func TestParallelNestedConcurrent(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	const outer, inner = 6, 50
+	var wg sync.WaitGroup
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rep := 0; rep < 200; rep++ {
+				var sum atomic.Int64
+				Parallel(outer, 1, func(lo, hi int) {
+					for o := lo; o < hi; o++ {
+						Parallel(inner, 1, func(lo, hi int) {
+							for i := lo; i < hi; i++ {
+								sum.Add(int64(o*inner + i))
+							}
+						})
+					}
+				})
+				if want := int64(outer*inner*(outer*inner-1)) / 2; sum.Load() != want {
+					t.Errorf("sum %d, want %d", sum.Load(), want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestParallelPanic checks that a panic in a chunk reaches the caller and that
+// the pool keeps working afterwards.
+func TestParallelPanic(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	for chunk := 0; chunk < 2; chunk++ {
+		func() {
+			defer func() {
+				if v := recover(); v != "boom" {
+					t.Errorf("recovered %v, want boom", v)
+				}
+			}()
+			Parallel(2, 1, func(lo, hi int) {
+				if lo == chunk {
+					panic("boom")
+				}
+			})
+			t.Errorf("no panic from chunk %d", chunk)
+		}()
+	}
+	var n atomic.Int32
+	Parallel(10, 1, func(lo, hi int) { n.Add(int32(hi - lo)) })
+	if n.Load() != 10 {
+		t.Errorf("after panic: covered %d of 10", n.Load())
+	}
+}
+
+// spawnParallel is the previous implementation (a goroutine per chunk), kept as
+// the baseline of BenchmarkParallel.
+func spawnParallel(n, grain int, fn func(lo, hi int)) {
+	if grain < 1 {
+		grain = 1
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if w := (n + grain - 1) / grain; w < workers {
+		workers = w
+	}
+	if workers <= 1 {
+		if n > 0 {
+			fn(0, n)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for lo := chunk; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, hi)
+		}()
+	}
+	fn(0, min(chunk, n))
+	wg.Wait()
+}
+
+// BenchmarkParallel measures the overhead of one parallel call whose chunks do
+// work items of about 10 ns each: n=2 is pure overhead, larger n shows where
+// splitting starts to pay.
+func BenchmarkParallel(b *testing.B) {
+	impls := []struct {
+		name string
+		f    func(n, grain int, fn func(lo, hi int))
+	}{{"pool", Parallel}, {"spawn", spawnParallel}}
+	for _, n := range []int{2, 1000, 10000} {
+		for _, im := range impls {
+			b.Run(fmt.Sprintf("%s/n%d", im.name, n), func(b *testing.B) {
+				sink := make([]float32, n)
+				fn := func(lo, hi int) {
+					for i := lo; i < hi; i++ {
+						x := sink[i]
+						for r := 0; r < 8; r++ {
+							x = x*0.999 + 1
+						}
+						sink[i] = x
+					}
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					im.f(n, 1, fn)
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,19 @@
+package kernels
+
+// kernel describes one SGEMM path: the register tile of its micro-kernel and the
+// cache blocking around it (see the package documentation).
+type kernel struct {
+	isa isa
+	mr  int // rows of the register tile: A panel height
+	nr  int // columns of the register tile: B panel width
+	kc  int // depth of packed panels; an A panel mr x kc lives in L1
+	nc  int // columns of the packed B block kc x nc, which lives in L2
+
+	// parFlops is the size (2*m*n*k) below which a call runs on the caller only.
+	parFlops int
+
+	// micro computes C[0:mr, 0:nr] = Ap*Bp + beta*C, where Ap is a packed mr x kc
+	// panel (mr values per k step), Bp a packed kc x nr panel (nr values per k
+	// step), and C has row stride ldc. beta == 0 means C is not read.
+	micro func(ap, bp, c []float32, kc, ldc int, beta float32)
+}

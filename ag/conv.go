@@ -1,0 +1,329 @@
+package ag
+
+import (
+	"fmt"
+
+	"github.com/contrast-ml/contrast/internal/kernels"
+)
+
+// ConvFuse selects stages fused into a convolution's epilogue, applied in this
+// order after the bias: ReLU, then a PoolK x PoolK max-pool with stride PoolStride
+// (floor mode, no padding; PoolStride 0 means PoolK). The fused op gives the same
+// values and gradients as the separate ops, but never writes the full-resolution
+// activation to memory: each chunk of images is pooled while still in cache, and
+// only the pooled output and its argmax positions are kept for backward.
+type ConvFuse struct {
+	ReLU       bool
+	PoolK      int
+	PoolStride int
+}
+
+// Conv2d returns the 2-D convolution (cross-correlation, as PyTorch's conv2d) of
+// x (N, C, H, W) with weights w (O, C/groups, KH, KW) and optional bias b (O), with
+// the same stride and zero padding on both axes: (N, O, OH, OW) with
+// OH = (H + 2*pad - KH)/stride + 1. Weights are laid out as PyTorch's, so
+// checkpoints carry over unchanged. Input channels and outputs are split into
+// groups that do not mix (Krizhevsky et al. 2012).
+//
+// It runs as batched im2col and sgemm (Chellapilla et al. 2006): chunks of images
+// are unfolded into one wide column matrix (C/groups*KH*KW, images*OH*OW) that
+// stays in cache, multiplied by the weights as one matrix product, and the
+// product is scattered to NCHW with the bias added. The chunks are spread over
+// the cores; backward recomputes the column matrix rather than storing it.
+func (t *Tape) Conv2d(x, w, b *Var, stride, pad, groups int) *Var {
+	return t.Conv2dFused(x, w, b, stride, pad, groups, ConvFuse{})
+}
+
+// Conv2dReLU is ReLU(Conv2d(x, w, b, ...)) in one op: the bias and ReLU are
+// applied while the product is scattered, and backward masks the gradient on
+// the way in, so the ReLU costs no pass of its own.
+func (t *Tape) Conv2dReLU(x, w, b *Var, stride, pad, groups int) *Var {
+	return t.Conv2dFused(x, w, b, stride, pad, groups, ConvFuse{ReLU: true})
+}
+
+// Conv2dFused is Conv2d followed by the fused stages of f (see ConvFuse); e.g.
+// ConvFuse{ReLU: true, PoolK: 2} is MaxPool2d(ReLU(Conv2d(...)), 2, 2), giving
+// (N, O, PH, PW) with PH = (OH - PoolK)/PoolStride + 1.
+func (t *Tape) Conv2dFused(x, w, b *Var, stride, pad, groups int, f ConvFuse) *Var {
+	c := newConvPlan(x, w, b, stride, pad, groups, f)
+	name := "Conv2d"
+	switch {
+	case f.ReLU && f.PoolK > 0:
+		name = "Conv2dReLUMaxPool"
+	case f.ReLU:
+		name = "Conv2dReLU"
+	case f.PoolK > 0:
+		name = "Conv2dMaxPool"
+	}
+	out := t.newVar(name, c.outShape()...)
+	var arg []int32
+	if c.poolK > 0 {
+		arg = t.scratchInt32(out.Value.Numel())
+	}
+	c.forward(t, out.Value.Data, arg)
+	t.record(out, func(g []float32) { c.backward(t, g, out.Value.Data, arg) }, present(x, w, b)...)
+	return out
+}
+
+// convChunkFloats is the target size, in floats, of one part's column matrix: a
+// chunk of images is as many as fit (at least one), so that im2col, the product
+// and the epilogue of a chunk run out of the core's cache.
+var convChunkFloats = 1 << 18
+
+// convPlan is one convolution call's shapes and operands.
+type convPlan struct {
+	x, w, b      *Var
+	n, c, o      int
+	groups       int
+	cg, og, kg   int // per group: input channels, outputs, column-matrix rows
+	g            kernels.ConvGeom
+	p            int // output pixels per plane, OH*OW
+	relu         bool
+	poolK, poolS int
+	ph, pw       int // pooled plane
+	nb           int // images per chunk
+	chunks       int
+	parts        int
+}
+
+func newConvPlan(x, w, b *Var, stride, pad, groups int, f ConvFuse) *convPlan {
+	xs, ws := x.Shape(), w.Shape()
+	if len(xs) != 4 || len(ws) != 4 {
+		panic(fmt.Sprintf("ag: Conv2d needs x (N,C,H,W) and w (O,C/groups,KH,KW), got %v and %v", xs, ws))
+	}
+	if groups < 1 || xs[1]%groups != 0 || ws[0]%groups != 0 || ws[1] != xs[1]/groups {
+		panic(fmt.Sprintf("ag: Conv2d: x %v and w %v do not match with groups=%d", xs, ws, groups))
+	}
+	if b != nil && (b.Value.Dims() != 1 || b.Shape()[0] != ws[0]) {
+		panic(fmt.Sprintf("ag: Conv2d: bias %v for weights %v", b.Shape(), ws))
+	}
+	if stride < 1 || pad < 0 {
+		panic(fmt.Sprintf("ag: Conv2d: stride %d pad %d", stride, pad))
+	}
+	c := &convPlan{x: x, w: w, b: b, n: xs[0], c: xs[1], o: ws[0], groups: groups,
+		cg: ws[1], og: ws[0] / groups, relu: f.ReLU}
+	c.g = kernels.NewConvGeom(c.cg, xs[2], xs[3], ws[2], ws[3], stride, pad)
+	c.kg = c.g.Rows()
+	c.p = c.g.Pixels()
+	if f.PoolK > 0 {
+		c.poolK, c.poolS = f.PoolK, f.PoolStride
+		if c.poolS == 0 {
+			c.poolS = f.PoolK
+		}
+		c.ph, c.pw = kernels.PoolOut(c.g.OH, c.poolK, c.poolS), kernels.PoolOut(c.g.OW, c.poolK, c.poolS)
+	}
+	per := (c.kg + c.o) * c.p
+	c.nb = max(1, min(c.n, convChunkFloats/max(per, 1)))
+	c.chunks = (c.n + c.nb - 1) / c.nb
+	c.parts = numParts(c.chunks, 1)
+	return c
+}
+
+func (c *convPlan) outShape() []int {
+	if c.poolK > 0 {
+		return []int{c.n, c.o, c.ph, c.pw}
+	}
+	return []int{c.n, c.o, c.g.OH, c.g.OW}
+}
+
+// outPlane is the size of one output plane (pooled when pooling is fused).
+func (c *convPlan) outPlane() int {
+	if c.poolK > 0 {
+		return c.ph * c.pw
+	}
+	return c.p
+}
+
+// chunkRange returns the images [n0, n1) of chunk ch.
+func (c *convPlan) chunkRange(ch int) (n0, n1 int) {
+	return ch * c.nb, min((ch+1)*c.nb, c.n)
+}
+
+// im2col unfolds group gr of images [n0, n1) side by side into col (kg, L).
+func (c *convPlan) im2col(col []float32, n0, n1, gr int) {
+	xd := c.x.Value.Data
+	chw := c.c * c.g.H * c.g.W
+	l := (n1 - n0) * c.p
+	for i := n0; i < n1; i++ {
+		kernels.Im2col(col[(i-n0)*c.p:], l, xd[i*chw+gr*c.cg*c.g.H*c.g.W:], c.g)
+	}
+}
+
+// forward computes the output into out; arg receives the pooling argmax.
+func (c *convPlan) forward(t *Tape, out []float32, arg []int32) {
+	l := c.nb * c.p
+	colSize, ySize := c.kg*l, c.o*l
+	buf := t.scratch(c.parts * (colSize + ySize))
+	wd := c.w.Value.Data
+	runParts(c.parts, c.chunks, func(part, lo, hi int) {
+		col := buf[part*(colSize+ySize):][:colSize]
+		y := buf[part*(colSize+ySize)+colSize:][:ySize]
+		for ch := lo; ch < hi; ch++ {
+			n0, n1 := c.chunkRange(ch)
+			l := (n1 - n0) * c.p
+			for gr := 0; gr < c.groups; gr++ {
+				c.im2col(col, n0, n1, gr)
+				kernels.Sgemm(false, false, c.og, l, c.kg, 1, wd[gr*c.og*c.kg:], c.kg, col, l, 0, y[gr*c.og*l:], l)
+			}
+			c.epilogue(out, arg, y, n0, n1)
+		}
+	})
+}
+
+// epilogue moves chunk [n0, n1)'s product y (O, images*OH*OW) into the NCHW
+// output, adding the bias and applying the fused ReLU and pooling.
+func (c *convPlan) epilogue(out []float32, arg []int32, y []float32, n0, n1 int) {
+	l := (n1 - n0) * c.p
+	op := c.outPlane()
+	var bd []float32
+	if c.b != nil {
+		bd = c.b.Value.Data
+	}
+	for i := n0; i < n1; i++ {
+		for o := 0; o < c.o; o++ {
+			src := y[o*l+(i-n0)*c.p:][:c.p]
+			dst := out[(i*c.o+o)*op:][:op]
+			var bias float32
+			if bd != nil {
+				bias = bd[o]
+			}
+			if c.poolK > 0 {
+				// max(v) + b == max(v + b): pool first, then add the bias to fewer values.
+				kernels.MaxPoolPlane(dst, arg[(i*c.o+o)*op:][:op], src, c.g.OH, c.g.OW, c.poolK, c.poolS)
+				src = dst
+			}
+			if c.relu {
+				for j, v := range src {
+					dst[j] = max(v+bias, 0)
+				}
+			} else {
+				for j, v := range src {
+					dst[j] = v + bias
+				}
+			}
+		}
+	}
+}
+
+// backward accumulates the gradients of x, w and b from the output gradient g;
+// out is the forward's output and arg its pooling argmax.
+func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32) {
+	l := c.nb * c.p
+	wk := c.o * c.kg // weights, all groups
+	colSize, gSize := c.kg*l, c.o*l
+	per := colSize + gSize + wk + c.o
+	buf := t.scratch(c.parts * per)
+	clear(buf)
+	needW, needX, needB := c.w.needsGrad, c.x.needsGrad, c.b != nil && c.b.needsGrad
+	var dx []float32
+	if needX {
+		dx = t.gradOf(c.x)
+	}
+	// With fewer column rows than outputs (a first layer: kg = KH*KW), the weight
+	// gradient is computed transposed, (kg, og) per group, which suits the sgemm's
+	// wide register tile far better than (og, kg) would.
+	transDW := c.kg < c.og
+	wd := c.w.Value.Data
+	chw := c.c * c.g.H * c.g.W
+	runParts(c.parts, c.chunks, func(part, lo, hi int) {
+		pb := buf[part*per:][:per]
+		col, gb := pb[:colSize], pb[colSize:colSize+gSize]
+		dw, db := pb[colSize+gSize:][:wk], pb[colSize+gSize+wk:][:c.o]
+		for ch := lo; ch < hi; ch++ {
+			n0, n1 := c.chunkRange(ch)
+			l := (n1 - n0) * c.p
+			c.gatherGrad(gb, db, g, out, arg, n0, n1)
+			for gr := 0; gr < c.groups; gr++ {
+				gg := gb[gr*c.og*l:]
+				if needW {
+					c.im2col(col, n0, n1, gr)
+					if transDW {
+						kernels.Sgemm(false, true, c.kg, c.og, l, 1, col, l, gg, l, 1, dw[gr*c.og*c.kg:], c.og)
+					} else {
+						kernels.Sgemm(false, true, c.og, c.kg, l, 1, gg, l, col, l, 1, dw[gr*c.og*c.kg:], c.kg)
+					}
+				}
+				if needX {
+					kernels.Sgemm(true, false, c.kg, l, c.og, 1, wd[gr*c.og*c.kg:], c.kg, gg, l, 0, col, l)
+					for i := n0; i < n1; i++ {
+						kernels.Col2im(dx[i*chw+gr*c.cg*c.g.H*c.g.W:], col[(i-n0)*c.p:], l, c.g)
+					}
+				}
+			}
+		}
+	})
+	if needW {
+		dW := t.gradOf(c.w)
+		for part := 0; part < c.parts; part++ {
+			dw := buf[part*per+colSize+gSize:][:wk]
+			if !transDW {
+				for i, v := range dw {
+					dW[i] += v
+				}
+				continue
+			}
+			for gr := 0; gr < c.groups; gr++ {
+				src, dst := dw[gr*c.og*c.kg:], dW[gr*c.og*c.kg:]
+				for k := 0; k < c.kg; k++ {
+					for o := 0; o < c.og; o++ {
+						dst[o*c.kg+k] += src[k*c.og+o]
+					}
+				}
+			}
+		}
+	}
+	if needB {
+		dB := t.gradOf(c.b)
+		for part := 0; part < c.parts; part++ {
+			for o, v := range buf[part*per+colSize+gSize+wk:][:c.o] {
+				dB[o] += v
+			}
+		}
+	}
+}
+
+// gatherGrad builds chunk [n0, n1)'s gradient of the convolution product, gb
+// (O, images*OH*OW), from the output gradient g: through the fused pooling (to
+// the argmax positions) and ReLU (where the output is positive). It adds the
+// bias gradient into db.
+func (c *convPlan) gatherGrad(gb, db, g, out []float32, arg []int32, n0, n1 int) {
+	l := (n1 - n0) * c.p
+	op := c.outPlane()
+	if c.poolK > 0 {
+		clear(gb[:c.o*l])
+	}
+	for i := n0; i < n1; i++ {
+		for o := 0; o < c.o; o++ {
+			gi := g[(i*c.o+o)*op:][:op]
+			yi := out[(i*c.o+o)*op:][:op]
+			dst := gb[o*l+(i-n0)*c.p:][:c.p]
+			var s float32
+			switch {
+			case c.poolK > 0:
+				ai := arg[(i*c.o+o)*op:][:op]
+				for j, v := range gi {
+					if c.relu && yi[j] <= 0 {
+						continue
+					}
+					dst[ai[j]] += v
+					s += v
+				}
+			case c.relu:
+				for j, v := range gi {
+					if yi[j] > 0 {
+						dst[j] = v
+						s += v
+					} else {
+						dst[j] = 0
+					}
+				}
+			default:
+				copy(dst, gi)
+				for _, v := range gi {
+					s += v
+				}
+			}
+			db[o] += s
+		}
+	}
+}

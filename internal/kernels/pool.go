@@ -1,0 +1,140 @@
+package kernels
+
+import "fmt"
+
+// PoolOut returns the output size floor((n-k)/stride)+1 of a pooling window of k
+// with the given stride over n inputs (no padding, PyTorch's floor mode). It panics
+// when k > n or k or stride is not positive.
+func PoolOut(n, k, stride int) int {
+	if k <= 0 || stride <= 0 || k > n {
+		panic(fmt.Sprintf("kernels: pooling window %d stride %d over %d inputs", k, stride, n))
+	}
+	return (n-k)/stride + 1
+}
+
+// MaxPool2d max-pools planes consecutive (h, w) planes of x with a k x k window
+// and the given stride into y (planes, oh, ow), oh = PoolOut(h, k, stride), and
+// records in arg the offset within its input plane of each maximum: the first in
+// row-major window order, or the last NaN when the window holds any (as PyTorch's
+// CPU kernel does).
+func MaxPool2d(y []float32, arg []int32, x []float32, planes, h, w, k, stride int) {
+	oh, ow := PoolOut(h, k, stride), PoolOut(w, k, stride)
+	for p := 0; p < planes; p++ {
+		MaxPoolPlane(y[p*oh*ow:(p+1)*oh*ow], arg[p*oh*ow:(p+1)*oh*ow], x[p*h*w:(p+1)*h*w], h, w, k, stride)
+	}
+}
+
+// MaxPoolPlane is MaxPool2d of one (h, w) plane.
+func MaxPoolPlane(y []float32, arg []int32, x []float32, h, w, k, stride int) {
+	oh, ow := PoolOut(h, k, stride), PoolOut(w, k, stride)
+	y = y[:oh*ow]
+	arg = arg[:oh*ow]
+	x = x[:h*w]
+	if k == 2 && stride == 2 {
+		maxPool2x2(y, arg, x, w, oh, ow)
+		return
+	}
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			base := oy*stride*w + ox*stride
+			m, mi := x[base], base
+			for ky := 0; ky < k; ky++ {
+				row := x[base+ky*w : base+ky*w+k]
+				for kx, v := range row {
+					if v > m || v != v {
+						m, mi = v, base+ky*w+kx
+					}
+				}
+			}
+			y[oy*ow+ox] = m
+			arg[oy*ow+ox] = int32(mi)
+		}
+	}
+}
+
+// maxPool2x2 is the 2x2, stride-2 window of MaxPoolPlane, unrolled.
+func maxPool2x2(y []float32, arg []int32, x []float32, w, oh, ow int) {
+	for oy := 0; oy < oh; oy++ {
+		r0 := x[2*oy*w : 2*oy*w+2*ow]
+		r1 := x[(2*oy+1)*w : (2*oy+1)*w+2*ow]
+		yo := y[oy*ow : oy*ow+ow]
+		ao := arg[oy*ow : oy*ow+ow]
+		b := int32(2 * oy * w)
+		for ox := range yo {
+			i := 2 * ox
+			a, bb, c, d := r0[i], r0[i+1], r1[i], r1[i+1]
+			m, mi := a, int32(i)
+			if bb > m || bb != bb {
+				m, mi = bb, int32(i+1)
+			}
+			if c > m || c != c {
+				m, mi = c, int32(w+i)
+			}
+			if d > m || d != d {
+				m, mi = d, int32(w+i+1)
+			}
+			yo[ox] = m
+			ao[ox] = b + mi
+		}
+	}
+}
+
+// MaxPool2dBackward adds each gradient dy of a max-pooled output into dx at the
+// input position arg recorded by MaxPool2d, plane by plane.
+func MaxPool2dBackward(dx, dy []float32, arg []int32, planes, h, w, oh, ow int) {
+	for p := 0; p < planes; p++ {
+		dxp := dx[p*h*w : (p+1)*h*w]
+		dyp := dy[p*oh*ow : (p+1)*oh*ow]
+		ap := arg[p*oh*ow : (p+1)*oh*ow]
+		for i, g := range dyp {
+			dxp[ap[i]] += g
+		}
+	}
+}
+
+// AvgPool2d average-pools planes consecutive (h, w) planes of x with a k x k window
+// and the given stride into y (planes, oh, ow); every window is inside the plane,
+// so each divides by k*k.
+func AvgPool2d(y, x []float32, planes, h, w, k, stride int) {
+	oh, ow := PoolOut(h, k, stride), PoolOut(w, k, stride)
+	inv := 1 / float32(k*k)
+	for p := 0; p < planes; p++ {
+		xp := x[p*h*w : (p+1)*h*w]
+		yp := y[p*oh*ow : (p+1)*oh*ow]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				base := oy*stride*w + ox*stride
+				var s float32
+				for ky := 0; ky < k; ky++ {
+					for _, v := range xp[base+ky*w : base+ky*w+k] {
+						s += v
+					}
+				}
+				yp[oy*ow+ox] = s * inv
+			}
+		}
+	}
+}
+
+// AvgPool2dBackward spreads each output gradient of AvgPool2d evenly over its
+// window, accumulating into dx.
+func AvgPool2dBackward(dx, dy []float32, planes, h, w, k, stride int) {
+	oh, ow := PoolOut(h, k, stride), PoolOut(w, k, stride)
+	inv := 1 / float32(k*k)
+	for p := 0; p < planes; p++ {
+		dxp := dx[p*h*w : (p+1)*h*w]
+		dyp := dy[p*oh*ow : (p+1)*oh*ow]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				g := dyp[oy*ow+ox] * inv
+				base := oy*stride*w + ox*stride
+				for ky := 0; ky < k; ky++ {
+					row := dxp[base+ky*w : base+ky*w+k]
+					for i := range row {
+						row[i] += g
+					}
+				}
+			}
+		}
+	}
+}

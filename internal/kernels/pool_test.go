@@ -1,0 +1,147 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// maxPoolRef is the naive max pool, with the winner's plane offset.
+func maxPoolRef(x []float32, planes, h, w, k, s int) ([]float32, []int32) {
+	oh, ow := (h-k)/s+1, (w-k)/s+1
+	y := make([]float32, planes*oh*ow)
+	arg := make([]int32, planes*oh*ow)
+	for p := 0; p < planes; p++ {
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				m, mi := float32(math.Inf(-1)), -1
+				for ky := 0; ky < k; ky++ {
+					for kx := 0; kx < k; kx++ {
+						off := (oy*s+ky)*w + ox*s + kx
+						if v := x[p*h*w+off]; mi < 0 || v > m {
+							m, mi = v, off
+						}
+					}
+				}
+				y[(p*oh+oy)*ow+ox], arg[(p*oh+oy)*ow+ox] = m, int32(mi)
+			}
+		}
+	}
+	return y, arg
+}
+
+var poolCases = []struct{ planes, h, w, k, s int }{
+	{3, 26, 26, 2, 2}, {2, 11, 11, 2, 2}, {2, 7, 9, 3, 2}, {1, 5, 4, 2, 1}, {2, 6, 6, 3, 3}, {1, 3, 3, 3, 1}, {2, 9, 10, 2, 3},
+}
+
+func TestMaxPool2d(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, c := range poolCases {
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			x := randVec(r, c.planes*c.h*c.w)
+			wantY, wantArg := maxPoolRef(x, c.planes, c.h, c.w, c.k, c.s)
+			y := make([]float32, len(wantY))
+			arg := make([]int32, len(wantY))
+			MaxPool2d(y, arg, x, c.planes, c.h, c.w, c.k, c.s)
+			for i := range y {
+				if y[i] != wantY[i] || arg[i] != wantArg[i] {
+					t.Fatalf("out %d: got %v@%d, want %v@%d", i, y[i], arg[i], wantY[i], wantArg[i])
+				}
+			}
+			// Backward routes each gradient to its winner only.
+			dy := randVec(r, len(y))
+			dx := make([]float32, len(x))
+			oh, ow := PoolOut(c.h, c.k, c.s), PoolOut(c.w, c.k, c.s)
+			MaxPool2dBackward(dx, dy, arg, c.planes, c.h, c.w, oh, ow)
+			want := make([]float32, len(x))
+			for i := range dy {
+				want[(i/(oh*ow))*c.h*c.w+int(wantArg[i])] += dy[i]
+			}
+			for i := range dx {
+				if dx[i] != want[i] {
+					t.Fatalf("dx[%d] = %v, want %v", i, dx[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestMaxPoolTiesAndNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, c := range []struct {
+		name string
+		x    []float32
+		arg  int32
+		nan  bool
+	}{
+		{"tie keeps first", []float32{1, 1, 1, 1}, 0, false},
+		{"later larger", []float32{1, 2, 2, 0}, 1, false},
+		{"bottom right", []float32{0, 1, 2, 3}, 3, false},
+		{"NaN wins", []float32{5, nan, 1, 7}, 1, true},
+		{"NaN first", []float32{nan, 5, 1, 7}, 0, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, k := range []int{2} {
+				y, arg := make([]float32, 1), make([]int32, 1)
+				MaxPool2d(y, arg, c.x, 1, 2, 2, k, 2)
+				if arg[0] != c.arg || (y[0] != y[0]) != c.nan {
+					t.Fatalf("2x2 fast path: %v@%d, want @%d nan=%v", y[0], arg[0], c.arg, c.nan)
+				}
+				// The general path (stride 1 over the same window) agrees.
+				MaxPool2d(y, arg, c.x, 1, 2, 2, k, 1)
+				if arg[0] != c.arg || (y[0] != y[0]) != c.nan {
+					t.Fatalf("general path: %v@%d, want @%d nan=%v", y[0], arg[0], c.arg, c.nan)
+				}
+			}
+		})
+	}
+}
+
+func TestAvgPool2d(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, c := range poolCases {
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			x := randVec(r, c.planes*c.h*c.w)
+			oh, ow := PoolOut(c.h, c.k, c.s), PoolOut(c.w, c.k, c.s)
+			y := make([]float32, c.planes*oh*ow)
+			AvgPool2d(y, x, c.planes, c.h, c.w, c.k, c.s)
+			dy := randVec(r, len(y))
+			dx := make([]float32, len(x))
+			AvgPool2dBackward(dx, dy, c.planes, c.h, c.w, c.k, c.s)
+			want := make([]float64, len(x))
+			for p := 0; p < c.planes; p++ {
+				for oy := 0; oy < oh; oy++ {
+					for ox := 0; ox < ow; ox++ {
+						var s float64
+						o := (p*oh+oy)*ow + ox
+						for ky := 0; ky < c.k; ky++ {
+							for kx := 0; kx < c.k; kx++ {
+								i := p*c.h*c.w + (oy*c.s+ky)*c.w + ox*c.s + kx
+								s += float64(x[i])
+								want[i] += float64(dy[o]) / float64(c.k*c.k)
+							}
+						}
+						if s /= float64(c.k * c.k); math.Abs(float64(y[o])-s) > 1e-6 {
+							t.Fatalf("y[%d] = %v, want %v", o, y[o], s)
+						}
+					}
+				}
+			}
+			for i := range dx {
+				if math.Abs(float64(dx[i])-want[i]) > 1e-6 {
+					t.Fatalf("dx[%d] = %v, want %v", i, dx[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestPoolOutPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for a window larger than the input")
+		}
+	}()
+	PoolOut(2, 3, 1)
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Golden values for package loss, computed by PyTorch (run: /usr/bin/python3 golden.py > golden.json).
+
+The formulas are those of ../../../shared/bench/pytorch_reference.py (NT-Xent, batch-hard triplet,
+Hadsell contrastive) and Khosla et al.'s SupCon (L_out), written directly in torch."""
+import json
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+
+
+def nt_xent(z, temperature):
+    n2 = z.shape[0]
+    n = n2 // 2
+    z = F.normalize(z, dim=1)
+    sim = z @ z.t() / temperature
+    sim = sim.masked_fill(torch.eye(n2, dtype=torch.bool), float("-inf"))
+    target = torch.cat([torch.arange(n, n2), torch.arange(0, n)])
+    return F.cross_entropy(sim, target)
+
+
+def supcon(z, labels, temperature):
+    z = F.normalize(z, dim=1)
+    n = z.shape[0]
+    sim = z @ z.t() / temperature
+    eye = torch.eye(n, dtype=torch.bool)
+    logits = sim.masked_fill(eye, float("-inf"))
+    logprob = logits - torch.logsumexp(logits, dim=1, keepdim=True)
+    pos = (labels[:, None] == labels[None, :]) & ~eye
+    per = -(logprob.masked_fill(~pos, 0).sum(1)) / pos.sum(1)
+    return per[pos.sum(1) > 0].mean()
+
+
+def batch_hard_triplet(emb, labels, margin):
+    d2 = (2.0 - 2.0 * emb @ emb.t()).clamp_min(1e-12)
+    d = d2.sqrt()
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(len(labels), dtype=torch.bool)
+    pos = same & ~eye
+    hardest_pos = d.masked_fill(~pos, float("-inf")).max(dim=1).values
+    hardest_neg = d.masked_fill(same, float("inf")).min(dim=1).values
+    return F.relu(hardest_pos - hardest_neg + margin).mean()
+
+
+def contrastive(e1, e2, y, margin):
+    d = (e1 - e2).pow(2).sum(1).clamp_min(1e-12).sqrt()
+    loss = y * d.pow(2) + (1 - y) * F.relu(margin - d).pow(2)
+    return 0.5 * loss.mean()
+
+
+def case(fn, *inputs):
+    leaves = [x.clone().requires_grad_(True) for x in inputs]
+    loss = fn(*leaves)
+    loss.backward()
+    return {"inputs": [x.detach().flatten().tolist() for x in inputs],
+            "shapes": [list(x.shape) for x in inputs],
+            "loss": loss.item(),
+            "grads": [x.grad.flatten().tolist() for x in leaves]}
+
+
+out = {}
+z = torch.randn(12, 5)
+out["ntxent_t0.5"] = case(lambda z: nt_xent(z, 0.5), z)
+out["ntxent_t0.1"] = case(lambda z: nt_xent(z, 0.1), z)
+labels = torch.tensor([0, 1, 2, 0, 1, 2, 0, 3, 1, 2])
+zs = torch.randn(10, 6)
+out["supcon_t0.2"] = case(lambda z: supcon(z, labels, 0.2), zs)
+out["supcon_t0.2"]["labels"] = labels.tolist()
+e = F.normalize(torch.randn(12, 4), dim=1)
+tl = torch.tensor([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3])
+out["batchhard_m0.2"] = case(lambda x: batch_hard_triplet(F.normalize(x, dim=1), tl, 0.2), torch.randn(12, 4))
+out["batchhard_m0.2"]["labels"] = tl.tolist()
+y = torch.tensor([1., 0., 1., 0., 0., 1., 0., 1.])
+out["contrastive_m1"] = case(lambda a, b: contrastive(a, b, y, 1.0), 0.5 * torch.randn(8, 3), 0.5 * torch.randn(8, 3))
+out["contrastive_m1"]["similar"] = y.tolist()
+print(json.dumps(out))

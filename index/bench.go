@@ -1,0 +1,203 @@
+package index
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// BenchConfig configures Bench. Zero fields take the defaults noted.
+type BenchConfig struct {
+	K      int    // neighbours per query (default 10)
+	Metric Metric // default Cosine
+	// HNSW build parameters (defaults 16 and 200) and the ef values to
+	// measure (default 16, 32, 64, 128, 256).
+	M, EfConstruction int
+	Efs               []int
+	Quantization      Quantization
+	Rerank            int
+	Seed              uint64
+	// SingleQueries is how many queries are timed one at a time, on one
+	// goroutine (default min(queries, 500), as the reference script).
+	SingleQueries int
+	// Repeats is how many times each timing is taken; the median is reported
+	// (default 1; the machine is shared, so use 3 or more for figures).
+	Repeats int
+	// SkipFlatSingle skips timing exact single queries (slow on big inputs).
+	SkipFlatSingle bool
+	// Progress, when set, is told what is being done.
+	Progress func(stage string)
+}
+
+// BenchReport is the outcome of Bench; its JSON keys match the reference
+// script shared/bench/index_reference.py (FAISS flat and hnswlib).
+type BenchReport struct {
+	N              int        `json:"n"`
+	Dim            int        `json:"dim"`
+	Queries        int        `json:"queries"`
+	K              int        `json:"k"`
+	Metric         string     `json:"metric"`
+	Quantization   string     `json:"quantization"`
+	M              int        `json:"M"`
+	EfConstruction int        `json:"ef_construction"`
+	FlatBuildS     float64    `json:"flat_build_s"`
+	FlatQPSSingle  float64    `json:"flat_qps_single"`
+	FlatQPSBatch   float64    `json:"flat_qps_batch"`
+	HNSWBuildS     float64    `json:"hnsw_build_s"`
+	HNSW           []BenchRow `json:"hnsw"`
+}
+
+// BenchRow is one ef setting of HNSW.
+type BenchRow struct {
+	Ef        int     `json:"ef"`
+	Recall    float64 `json:"recall"`
+	QPSSingle float64 `json:"qps_single"`
+	QPSBatch  float64 `json:"qps_batch"`
+}
+
+// Bench builds an exact (Flat) and an HNSW index over base, (n, dim), and
+// measures, for queries, (nq, dim): recall@k of HNSW against exact search for
+// each ef, queries per second one at a time and as one batch, and build time.
+func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, error) {
+	if dim <= 0 || len(base)%dim != 0 || len(queries)%dim != 0 {
+		return nil, fmt.Errorf("index: bench: base (%d values) and queries (%d values) are not whole rows of dimension %d", len(base), len(queries), dim)
+	}
+	n, nq := len(base)/dim, len(queries)/dim
+	if n == 0 || nq == 0 {
+		return nil, fmt.Errorf("index: bench: need at least one base vector and one query, got %d and %d", n, nq)
+	}
+	if cfg.K <= 0 {
+		cfg.K = 10
+	}
+	if cfg.Metric == 0 {
+		cfg.Metric = Cosine
+	}
+	if len(cfg.Efs) == 0 {
+		cfg.Efs = []int{16, 32, 64, 128, 256}
+	}
+	if cfg.SingleQueries <= 0 {
+		cfg.SingleQueries = 500
+	}
+	cfg.SingleQueries = min(cfg.SingleQueries, nq)
+	cfg.Repeats = max(cfg.Repeats, 1)
+	progress := func(format string, a ...any) {
+		if cfg.Progress != nil {
+			cfg.Progress(fmt.Sprintf(format, a...))
+		}
+	}
+	icfg := Config{Dim: dim, Metric: cfg.Metric, M: cfg.M, EfConstruction: cfg.EfConstruction, Seed: cfg.Seed}
+	items := make([]Item, n)
+	for i := range items {
+		items[i] = Item{ID: strconv.Itoa(i), Vector: base[i*dim : (i+1)*dim : (i+1)*dim]}
+	}
+	rep := &BenchReport{N: n, Dim: dim, Queries: nq, K: cfg.K, Metric: cfg.Metric.String(), Quantization: cfg.Quantization.String()}
+
+	progress("exact index: adding %d vectors", n)
+	flat, err := NewFlat(icfg)
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	if err := flat.Add(items...); err != nil {
+		return nil, err
+	}
+	rep.FlatBuildS = time.Since(t0).Seconds()
+	progress("exact index: %d queries as a batch", nq)
+	var truth [][]Result
+	rep.FlatQPSBatch, err = medianQPS(cfg.Repeats, nq, func() error {
+		truth, err = flat.SearchBatch(queries, cfg.K, Params{})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.SkipFlatSingle {
+		progress("exact index: %d queries one at a time", cfg.SingleQueries)
+		if rep.FlatQPSSingle, err = singleQPS(flat, queries, dim, cfg.SingleQueries, cfg.K, Params{}, cfg.Repeats); err != nil {
+			return nil, err
+		}
+	}
+	flat = nil
+
+	hcfg := icfg
+	hcfg.Quantization, hcfg.Rerank = cfg.Quantization, cfg.Rerank
+	h, err := NewHNSW(hcfg)
+	if err != nil {
+		return nil, err
+	}
+	rep.M, rep.EfConstruction = h.cfg.M, h.cfg.EfConstruction
+	progress("HNSW: building over %d vectors (M=%d, efConstruction=%d)", n, h.cfg.M, h.cfg.EfConstruction)
+	t0 = time.Now()
+	if err := h.Add(items...); err != nil {
+		return nil, err
+	}
+	rep.HNSWBuildS = time.Since(t0).Seconds()
+	for _, ef := range cfg.Efs {
+		p := Params{Ef: max(ef, cfg.K)}
+		progress("HNSW: ef=%d", ef)
+		row := BenchRow{Ef: ef}
+		var got [][]Result
+		row.QPSBatch, err = medianQPS(cfg.Repeats, nq, func() error {
+			got, err = h.SearchBatch(queries, cfg.K, p)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		row.Recall = Recall(got, truth, cfg.K)
+		if row.QPSSingle, err = singleQPS(h, queries, dim, cfg.SingleQueries, cfg.K, p, cfg.Repeats); err != nil {
+			return nil, err
+		}
+		rep.HNSW = append(rep.HNSW, row)
+	}
+	return rep, nil
+}
+
+// Recall is the mean over queries of |got ∩ truth| / k, comparing IDs of the
+// first k results of each.
+func Recall(got, truth [][]Result, k int) float64 {
+	if len(got) == 0 {
+		return 0
+	}
+	var sum float64
+	for i := range got {
+		want := map[string]bool{}
+		for _, r := range truth[i][:min(k, len(truth[i]))] {
+			want[r.ID] = true
+		}
+		hit := 0
+		for _, r := range got[i][:min(k, len(got[i]))] {
+			if want[r.ID] {
+				hit++
+			}
+		}
+		sum += float64(hit) / float64(k)
+	}
+	return sum / float64(len(got))
+}
+
+func singleQPS(idx Index, queries []float32, dim, m, k int, p Params, repeats int) (float64, error) {
+	return medianQPS(repeats, m, func() error {
+		for i := 0; i < m; i++ {
+			if _, err := idx.Search(queries[i*dim:(i+1)*dim], k, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// medianQPS runs f repeats times and returns count over the median time.
+func medianQPS(repeats, count int, f func() error) (float64, error) {
+	ts := make([]float64, repeats)
+	for r := range ts {
+		t0 := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		ts[r] = time.Since(t0).Seconds()
+	}
+	slices.Sort(ts)
+	return float64(count) / ts[len(ts)/2], nil
+}

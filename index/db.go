@@ -1,0 +1,676 @@
+package index
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// File names inside a DB directory.
+const (
+	SnapshotFile = "index.snap"
+	LogFile      = "index.log"
+)
+
+// SyncMode says when a DB write is made durable (fsynced) before it returns.
+type SyncMode uint8
+
+const (
+	// SyncAlways fsyncs the log after every write call, before returning.
+	SyncAlways SyncMode = iota
+	// SyncGroup also returns only once the write is durable, but concurrent
+	// writers share fsyncs: whoever syncs first covers every record written
+	// so far (group commit), so many concurrent writers cost few fsyncs.
+	SyncGroup
+	// SyncNever leaves flushing to the operating system (and Close and
+	// Compact): fast, but a machine crash loses recent writes.
+	SyncNever
+)
+
+// String returns "always", "group" or "never".
+func (m SyncMode) String() string {
+	switch m {
+	case SyncAlways:
+		return "always"
+	case SyncGroup:
+		return "group"
+	case SyncNever:
+		return "never"
+	}
+	return fmt.Sprintf("SyncMode(%d)", uint8(m))
+}
+
+// ParseSyncMode parses "always", "group" or "never".
+func ParseSyncMode(s string) (SyncMode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "always", "":
+		return SyncAlways, nil
+	case "group":
+		return SyncGroup, nil
+	case "never", "none":
+		return SyncNever, nil
+	}
+	return 0, fmt.Errorf("index: unknown sync mode %q (want always, group or never)", s)
+}
+
+// Options configure Open.
+type Options struct {
+	// Kind and Config create the index when the directory holds none. For an
+	// existing index they may be left zero; when set, they must agree with
+	// what is stored (kind, dimension, metric).
+	Kind   Kind
+	Config Config
+	// Sync is the durability mode of writes.
+	Sync SyncMode
+	// CompactBytes, when positive, compacts automatically once the log
+	// exceeds this many bytes (in the write call that crosses it).
+	CompactBytes int64
+}
+
+// Recovery reports what Open found in the log.
+type Recovery struct {
+	// Records is the number of log records replayed on top of the snapshot.
+	Records int
+	// TornBytes is the size of a torn final record (a crash while appending,
+	// before the write was acknowledged) cut from the log at TornOffset;
+	// 0 when the log ended cleanly.
+	TornBytes, TornOffset int64
+	// StaleLog is set when the log predated the snapshot (a crash during
+	// compaction, after the snapshot was in place) and was reset.
+	StaleLog bool
+}
+
+// DB is a durable index in a directory: a snapshot (SnapshotFile) plus an
+// append-only log of the writes made since (LogFile). Every write call is
+// appended to the log as one checksummed record, fsynced according to
+// Options.Sync, and applied to the in-memory index; Open loads the snapshot
+// and replays the log. Compact writes a new snapshot and resets the log.
+//
+// Writes are serialised by a mutex; searches go straight to the in-memory
+// index and run concurrently with them. A write becomes visible to searches
+// when it is applied, just before its fsync returns; if an fsync or a log
+// write fails, the DB refuses every later write (the in-memory state may be
+// ahead of the disk) until it is reopened.
+type DB struct {
+	dir  string
+	opt  Options
+	idx  Index // *Flat or *HNSW
+	rec  Recovery
+	kind Kind
+
+	mu      sync.Mutex // writers and compaction
+	gen     uint64
+	written int64 // bytes in the log file
+	closed  bool
+
+	syncMu sync.Mutex // the log file handle and its fsyncs
+	log    *os.File
+	epoch  uint64 // incremented when compaction replaces the log
+	synced int64  // bytes of the current log known durable
+
+	failMu sync.Mutex
+	failed error
+}
+
+// ErrClosed is returned by writes to a closed DB.
+var ErrClosed = errors.New("index: DB is closed")
+
+// Open opens the durable index in dir, creating the directory and an empty
+// index (from opt.Kind and opt.Config) when there is none.
+func Open(dir string, opt Options) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("index: open %q: %w", dir, err)
+	}
+	removeTemps(dir)
+	snapPath := filepath.Join(dir, SnapshotFile)
+	logPath := filepath.Join(dir, LogFile)
+	if _, err := os.Stat(snapPath); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(logPath); err == nil {
+			return nil, fmt.Errorf("index: open %q: %w: log %s without snapshot %s", dir, ErrCorrupt, LogFile, SnapshotFile)
+		}
+		idx, err := New(opt.Kind, opt.Config)
+		if err != nil {
+			return nil, fmt.Errorf("index: create in %q: %w", dir, err)
+		}
+		if err := writeFileAtomic(dir, SnapshotFile, func(w io.Writer) error { return writeSnapshot(w, idx, 1) }); err != nil {
+			return nil, err
+		}
+		if err := writeFileAtomic(dir, LogFile, func(w io.Writer) error { _, err := w.Write(logHeaderBytes(1)); return err }); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("index: open %q: %w", dir, err)
+	}
+	idx, gen, err := loadSnapshot(snapPath)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dir: dir, opt: opt, idx: idx, gen: gen}
+	db.kind = KindFlat
+	if _, ok := idx.(*HNSW); ok {
+		db.kind = KindHNSW
+	}
+	if err := db.checkOptions(); err != nil {
+		return nil, err
+	}
+	if err := db.openLog(logPath); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) checkOptions() error {
+	o := db.opt
+	switch {
+	case o.Kind != 0 && o.Kind != db.kind:
+		return fmt.Errorf("index: open %q: stored index is %v, options ask for %v", db.dir, db.kind, o.Kind)
+	case o.Config.Dim != 0 && o.Config.Dim != db.idx.Dim():
+		return fmt.Errorf("index: open %q: stored index has dimension %d, options ask for %d", db.dir, db.idx.Dim(), o.Config.Dim)
+	case o.Config.Metric != 0 && o.Config.Metric != db.idx.Metric():
+		return fmt.Errorf("index: open %q: stored index uses %v, options ask for %v", db.dir, db.idx.Metric(), o.Config.Metric)
+	}
+	if o.Config.BuildWorkers != 0 {
+		switch x := db.idx.(type) {
+		case *HNSW:
+			x.cfg.BuildWorkers = o.Config.BuildWorkers
+		}
+	}
+	return nil
+}
+
+func loadSnapshot(path string) (Index, uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("index: read snapshot %q: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, fmt.Errorf("index: read snapshot %q: %w", path, err)
+	}
+	return readSnapshot(bufio.NewReaderSize(f, 1<<20), fi.Size(), path)
+}
+
+// openLog replays the log onto the index, cuts a torn tail, and opens the
+// log for appending.
+func (db *DB) openLog(path string) error {
+	resetTo := func() error {
+		return writeFileAtomic(db.dir, LogFile, func(w io.Writer) error { _, err := w.Write(logHeaderBytes(db.gen)); return err })
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// Compaction replaces the log by rename, so it is only missing if
+		// someone removed it; start an empty one.
+		if err := resetTo(); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("index: open log %q: %w", path, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("index: open log %q: %w", path, err)
+	}
+	size := fi.Size()
+	br := bufio.NewReaderSize(f, 1<<20)
+	hdr := make([]byte, logHeader)
+	n, _ := io.ReadFull(br, hdr)
+	gen, err := parseLogHeader(hdr[:n], path)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	switch {
+	case gen < db.gen:
+		f.Close()
+		if err := resetTo(); err != nil {
+			return err
+		}
+		db.rec.StaleLog = true
+		slog.Warn("index: discarded a log already folded into the snapshot (interrupted compaction)", "log", path, "log_generation", gen, "snapshot_generation", db.gen)
+		return db.openLog(path)
+	case gen > db.gen:
+		f.Close()
+		return fmt.Errorf("index: open log %q: %w: log generation %d is newer than snapshot generation %d", path, ErrCorrupt, gen, db.gen)
+	}
+	rp := replayer{idx: db.idx}
+	res, err := scanLog(br, size, path, db.idx.Dim(), rp.apply)
+	if err == nil {
+		err = rp.flush()
+	}
+	if err != nil {
+		f.Close()
+		return err
+	}
+	db.rec.Records = res.records
+	if res.torn > 0 {
+		db.rec.TornBytes, db.rec.TornOffset = res.torn, res.end
+		slog.Warn("index: cut a torn record at the end of the log (crash while appending)", "log", path, "offset", res.end, "bytes", res.torn)
+		if err := f.Truncate(res.end); err != nil {
+			f.Close()
+			return fmt.Errorf("index: truncate torn log %q: %w", path, err)
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return fmt.Errorf("index: sync log %q: %w", path, err)
+		}
+	}
+	if _, err := f.Seek(res.end, io.SeekStart); err != nil {
+		f.Close()
+		return fmt.Errorf("index: open log %q: %w", path, err)
+	}
+	db.log, db.written, db.synced = f, res.end, res.end
+	return nil
+}
+
+// replayer applies log records, gathering consecutive upserts of distinct
+// IDs into one batch (HNSW inserts a batch in parallel).
+type replayer struct {
+	idx     Index
+	pending []Item
+	ids     map[string]bool
+}
+
+func (r *replayer) apply(rec *logRecord) error {
+	switch rec.op {
+	case opUpsert:
+		for _, it := range rec.items {
+			if r.ids[it.ID] {
+				if err := r.flush(); err != nil {
+					return err
+				}
+			}
+			if r.ids == nil {
+				r.ids = map[string]bool{}
+			}
+			r.ids[it.ID] = true
+			r.pending = append(r.pending, it)
+		}
+		return nil
+	case opDelete:
+		if err := r.flush(); err != nil {
+			return err
+		}
+		_, err := r.idx.Delete(rec.ids...)
+		return err
+	case opQuant:
+		if err := r.flush(); err != nil {
+			return err
+		}
+		setQuantizer(r.idx, rec.quant)
+		return nil
+	}
+	return nil
+}
+
+func (r *replayer) flush() error {
+	if len(r.pending) == 0 {
+		return nil
+	}
+	err := r.idx.Upsert(r.pending...)
+	r.pending, r.ids = nil, nil
+	return err
+}
+
+// storeOf returns the store of a *Flat or *HNSW with its lock.
+func storeOf(idx Index) (*store, *sync.RWMutex) {
+	switch x := idx.(type) {
+	case *Flat:
+		return x.st, &x.mu
+	case *HNSW:
+		return x.st, &x.mu
+	}
+	panic(fmt.Sprintf("index: unexpected index type %T", idx))
+}
+
+// setQuantizer installs q unless a quantizer is already fitted.
+func setQuantizer(idx Index, q *quantizer) {
+	st, mu := storeOf(idx)
+	mu.Lock()
+	defer mu.Unlock()
+	if st.quantised() && st.quant == nil && len(q.lo) == st.dim {
+		st.quant = q
+	}
+}
+
+// needsQuantizer reports whether the next write fits the quantizer.
+func needsQuantizer(idx Index) bool {
+	st, mu := storeOf(idx)
+	mu.RLock()
+	defer mu.RUnlock()
+	return st.quantised() && st.quant == nil
+}
+
+func hasID(idx Index, id string) bool {
+	st, mu := storeOf(idx)
+	mu.RLock()
+	defer mu.RUnlock()
+	_, ok := st.slots[id]
+	return ok
+}
+
+// Recovery reports what Open replayed and repaired.
+func (db *DB) Recovery() Recovery { return db.rec }
+
+// Dir is the directory of the DB.
+func (db *DB) Dir() string { return db.dir }
+
+// Kind is the kind of the underlying index.
+func (db *DB) Kind() Kind { return db.kind }
+
+// Dim is the vector dimension.
+func (db *DB) Dim() int { return db.idx.Dim() }
+
+// Metric is the similarity the index ranks by.
+func (db *DB) Metric() Metric { return db.idx.Metric() }
+
+// Len is the number of live items.
+func (db *DB) Len() int { return db.idx.Len() }
+
+// Get returns a copy of the item with the given ID.
+func (db *DB) Get(id string) (Item, bool) { return db.idx.Get(id) }
+
+// Search returns the k items closest to q.
+func (db *DB) Search(q []float32, k int, p Params) ([]Result, error) { return db.idx.Search(q, k, p) }
+
+// SearchByID searches with the stored vector of id, excluding id itself.
+func (db *DB) SearchByID(id string, k int, p Params) ([]Result, error) {
+	return db.idx.SearchByID(id, k, p)
+}
+
+// SearchBatch answers the rows of queries, (nq, dim).
+func (db *DB) SearchBatch(queries []float32, k int, p Params) ([][]Result, error) {
+	return db.idx.SearchBatch(queries, k, p)
+}
+
+// Add inserts new items durably; none is added if any ID exists.
+func (db *DB) Add(items ...Item) error { return db.upsert(items, true) }
+
+// Upsert inserts or replaces items durably.
+func (db *DB) Upsert(items ...Item) error { return db.upsert(items, false) }
+
+func (db *DB) upsert(items []Item, add bool) error {
+	if err := validateItems(items, db.idx.Dim()); err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	db.mu.Lock()
+	if err := db.usable(); err != nil {
+		db.mu.Unlock()
+		return err
+	}
+	if add {
+		for i := range items {
+			if hasID(db.idx, items[i].ID) {
+				db.mu.Unlock()
+				return fmt.Errorf("index: add: ID %q already present", items[i].ID)
+			}
+		}
+	}
+	var buf []byte
+	var q *quantizer
+	if needsQuantizer(db.idx) {
+		st, _ := storeOf(db.idx)
+		q = st.fitItems(items)
+		buf = quantRecord(buf, q)
+	}
+	buf = upsertRecords(buf, items)
+	return db.commit(buf, func() error {
+		if q != nil {
+			setQuantizer(db.idx, q)
+		}
+		return db.idx.Upsert(items...)
+	})
+}
+
+// Delete removes items durably and reports how many existed.
+func (db *DB) Delete(ids ...string) (int, error) {
+	db.mu.Lock()
+	if err := db.usable(); err != nil {
+		db.mu.Unlock()
+		return 0, err
+	}
+	var present []string
+	for _, id := range ids {
+		if hasID(db.idx, id) {
+			present = append(present, id)
+		}
+	}
+	if len(present) == 0 {
+		db.mu.Unlock()
+		return 0, nil
+	}
+	n := 0
+	err := db.commit(deleteRecord(nil, present), func() error {
+		var err error
+		n, err = db.idx.Delete(present...)
+		return err
+	})
+	return n, err
+}
+
+// commit appends buf to the log, applies the write, and makes it durable
+// per the sync mode. It is called with db.mu held and releases it.
+func (db *DB) commit(buf []byte, apply func() error) error {
+	if _, err := db.log.Write(buf); err != nil {
+		err = fmt.Errorf("index: append to log in %q: %w", db.dir, err)
+		db.fail(err)
+		db.mu.Unlock()
+		return err
+	}
+	db.written += int64(len(buf))
+	if err := apply(); err != nil {
+		err = fmt.Errorf("index: apply logged write: %w", err)
+		db.fail(err)
+		db.mu.Unlock()
+		return err
+	}
+	end, epoch := db.written, db.epochNow()
+	var err error
+	switch db.opt.Sync {
+	case SyncAlways:
+		err = db.syncTo(epoch, end)
+	case SyncGroup:
+		// Sync outside db.mu so that other writers can append meanwhile and
+		// share the next fsync.
+		db.mu.Unlock()
+		return db.syncTo(epoch, end)
+	}
+	if err == nil && db.opt.CompactBytes > 0 && db.written > db.opt.CompactBytes {
+		err = db.compactLocked()
+	}
+	db.mu.Unlock()
+	return err
+}
+
+func (db *DB) epochNow() uint64 {
+	db.syncMu.Lock()
+	defer db.syncMu.Unlock()
+	return db.epoch
+}
+
+// syncTo makes the log durable up to end (of log epoch epoch). The first
+// waiter fsyncs everything written so far, covering later waiters too.
+func (db *DB) syncTo(epoch uint64, end int64) error {
+	db.syncMu.Lock()
+	defer db.syncMu.Unlock()
+	if db.epoch != epoch || db.synced >= end {
+		return nil // covered by an fsync or folded into a snapshot
+	}
+	if err := db.failure(); err != nil {
+		return err
+	}
+	if err := db.log.Sync(); err != nil {
+		err = fmt.Errorf("index: sync log in %q: %w", db.dir, err)
+		db.fail(err)
+		return err
+	}
+	db.synced = end
+	return nil
+}
+
+func (db *DB) fail(err error) {
+	db.failMu.Lock()
+	if db.failed == nil {
+		db.failed = err
+	}
+	db.failMu.Unlock()
+}
+
+func (db *DB) failure() error {
+	db.failMu.Lock()
+	defer db.failMu.Unlock()
+	return db.failed
+}
+
+func (db *DB) usable() error {
+	if db.closed {
+		return ErrClosed
+	}
+	if err := db.failure(); err != nil {
+		return fmt.Errorf("index: DB refuses writes after an earlier failure: %w", err)
+	}
+	return nil
+}
+
+// Compact writes a new snapshot holding every write so far and resets the
+// log; writers wait meanwhile, searches go on. A crash at any point leaves
+// either the old snapshot and log or the new snapshot (and a log that Open
+// resets).
+func (db *DB) Compact() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if err := db.usable(); err != nil {
+		return err
+	}
+	return db.compactLocked()
+}
+
+func (db *DB) compactLocked() error {
+	gen := db.gen + 1
+	if err := writeFileAtomic(db.dir, SnapshotFile, func(w io.Writer) error { return writeSnapshot(w, db.idx, gen) }); err != nil {
+		return err
+	}
+	// From here the snapshot holds everything; the old log is stale.
+	db.gen = gen
+	if err := writeFileAtomic(db.dir, LogFile, func(w io.Writer) error { _, err := w.Write(logHeaderBytes(gen)); return err }); err != nil {
+		db.fail(err)
+		return err
+	}
+	path := filepath.Join(db.dir, LogFile)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		_, err = f.Seek(logHeader, io.SeekStart)
+	}
+	if err != nil {
+		err = fmt.Errorf("index: reopen log %q: %w", path, err)
+		db.fail(err)
+		return err
+	}
+	db.syncMu.Lock()
+	old := db.log
+	db.log = f
+	db.epoch++
+	db.synced = logHeader
+	db.syncMu.Unlock()
+	db.written = logHeader
+	old.Close()
+	return nil
+}
+
+// Close makes every write durable and closes the log. Searches keep working
+// on the in-memory index; writes return ErrClosed.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return nil
+	}
+	db.closed = true
+	db.syncMu.Lock()
+	defer db.syncMu.Unlock()
+	err := db.log.Sync()
+	if cerr := db.log.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("index: close log in %q: %w", db.dir, err)
+	}
+	return nil
+}
+
+// Save writes idx as a snapshot file at path atomically: to a temporary file
+// in the same directory, fsynced, renamed over path, and the directory
+// fsynced.
+func Save(path string, idx Index) error {
+	return writeFileAtomic(filepath.Dir(path), filepath.Base(path), func(w io.Writer) error { return writeSnapshot(w, idx, 0) })
+}
+
+// Load reads a snapshot file written by Save.
+func Load(path string) (Index, error) {
+	idx, _, err := loadSnapshot(path)
+	return idx, err
+}
+
+// writeFileAtomic writes dir/name through a temporary file in dir, fsyncs
+// it, renames it into place and fsyncs dir.
+func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) {
+	path := filepath.Join(dir, name)
+	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("index: write %q: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = write(f); err != nil {
+		return fmt.Errorf("index: write %q: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("index: sync %q: %w", tmp, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("index: close %q: %w", tmp, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("index: rename %q to %q: %w", tmp, path, err)
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("index: sync directory %q: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("index: sync directory %q: %w", dir, err)
+	}
+	return nil
+}
+
+// removeTemps deletes temporary files left by an interrupted writeFileAtomic.
+func removeTemps(dir string) {
+	for _, name := range []string{SnapshotFile, LogFile} {
+		matches, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
+		for _, m := range matches {
+			os.Remove(m)
+		}
+	}
+}

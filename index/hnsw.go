@@ -1,0 +1,181 @@
+package index
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+)
+
+// HNSW is the hierarchical navigable small world graph of Malkov & Yashunin,
+// "Efficient and robust approximate nearest neighbor search using
+// Hierarchical Navigable Small World graphs" (2018, arXiv:1603.09320).
+//
+// Every item is a node with a random top layer (geometric, mL = 1/ln M);
+// layer 0 holds every node with up to 2M links, upper layers up to M. A
+// search descends greedily from the entry point through the upper layers and
+// then runs a best-first search with a candidate list of size ef on layer 0
+// (Algorithm 2); insertion does the same with efConstruction on every layer of
+// the new node and links it to neighbours chosen by the paper's heuristic
+// (Algorithm 4), which keeps a candidate only if it is closer to the new node
+// than to every neighbour already chosen, so that links span clusters.
+// Overfull neighbour lists are pruned with the same heuristic. Batches are
+// inserted by several goroutines with per-node locks, as hnswlib does.
+//
+// Deletion marks the node with a tombstone: it stays in the graph and keeps
+// routing searches, but is never returned (nor linked to by new nodes).
+// Upsert is delete + add under a new node. Memory of deleted nodes is
+// reclaimed only by rebuilding (Compact on a fresh index). Filtered searches
+// skip non-matching nodes the same way while traversing, and switch to an
+// exact scan of the matching items when few match; they return k results
+// whenever k items match.
+//
+// HNSW is safe for concurrent use (see Index).
+type HNSW struct {
+	mu  sync.RWMutex
+	cfg Config
+	st  *store
+
+	maxM, maxM0 int     // link capacity above layer 0 and on layer 0
+	mult        float64 // level generation factor mL = 1/ln(M)
+
+	levels   []uint8    // (n): top layer of each node
+	links0   []uint32   // (n, maxM0+1): count, then neighbour slots
+	upper    [][]uint32 // (n) -> (levels[i], maxM+1): layers 1..levels[i]
+	entry    int64      // entry point slot, -1 when empty
+	maxLevel int
+
+	pcg *rand.PCG
+	rng *rand.Rand
+
+	locks [lockStripes]sync.Mutex // per-node link locks during parallel insertion
+	glock sync.Mutex              // entry point and max level during insertion
+	pool  sync.Pool               // *searcher
+}
+
+const lockStripes = 1 << 12
+
+// maxLevelCap bounds node levels (a level above 30 has probability < M^-30).
+const maxLevelCap = 30
+
+// NewHNSW returns an empty HNSW index.
+func NewHNSW(cfg Config) (*HNSW, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	h := &HNSW{cfg: cfg, st: newStore(cfg), entry: -1}
+	h.init()
+	h.pcg = rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15)
+	h.rng = rand.New(h.pcg)
+	return h, nil
+}
+
+func (h *HNSW) init() {
+	h.maxM, h.maxM0 = h.cfg.M, 2*h.cfg.M
+	h.mult = 1 / math.Log(float64(h.cfg.M))
+	h.pool.New = func() any { return new(searcher) }
+}
+
+// Dim is the vector dimension.
+func (h *HNSW) Dim() int { return h.cfg.Dim }
+
+// Metric is the similarity the index ranks by.
+func (h *HNSW) Metric() Metric { return h.cfg.Metric }
+
+// Config returns the configuration with defaults filled in.
+func (h *HNSW) Config() Config { return h.cfg }
+
+// Len is the number of live items.
+func (h *HNSW) Len() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.st.live
+}
+
+// Add inserts new items; none is added if any ID exists or any item is invalid.
+func (h *HNSW) Add(items ...Item) error {
+	if err := validateItems(items, h.cfg.Dim); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i := range items {
+		if _, ok := h.st.slots[items[i].ID]; ok {
+			return fmt.Errorf("index: add: ID %q already present", items[i].ID)
+		}
+	}
+	h.insertBatch(items)
+	return nil
+}
+
+// Upsert inserts items, tombstoning the nodes of IDs that exist.
+func (h *HNSW) Upsert(items ...Item) error {
+	if err := validateItems(items, h.cfg.Dim); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i := range items {
+		if slot, ok := h.st.slots[items[i].ID]; ok {
+			h.st.kill(slot)
+		}
+	}
+	h.insertBatch(items)
+	return nil
+}
+
+// Delete tombstones items by ID and reports how many existed.
+func (h *HNSW) Delete(ids ...string) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, id := range ids {
+		if slot, ok := h.st.slots[id]; ok {
+			h.st.kill(slot)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Get returns a copy of the item with the given ID.
+func (h *HNSW) Get(id string) (Item, bool) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	slot, ok := h.st.slots[id]
+	if !ok {
+		return Item{}, false
+	}
+	return h.st.item(slot), true
+}
+
+// Nodes is the number of graph nodes, tombstones included.
+func (h *HNSW) Nodes() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.st.n()
+}
+
+// links returns the link list of slot on level: count, then neighbours.
+func (h *HNSW) links(slot uint32, level int) []uint32 {
+	if level == 0 {
+		b := int(slot) * (h.maxM0 + 1)
+		return h.links0[b : b+h.maxM0+1 : b+h.maxM0+1]
+	}
+	b := (level - 1) * (h.maxM + 1)
+	return h.upper[slot][b : b+h.maxM+1 : b+h.maxM+1]
+}
+
+func (h *HNSW) capacity(level int) int {
+	if level == 0 {
+		return h.maxM0
+	}
+	return h.maxM
+}
+
+// randomLevel draws floor(-ln(U) * mL), Section 4 of the paper.
+func (h *HNSW) randomLevel() int {
+	u := 1 - h.rng.Float64() // (0, 1]
+	return min(int(-math.Log(u)*h.mult), maxLevelCap)
+}

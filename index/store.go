@@ -1,0 +1,308 @@
+package index
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+
+	"github.com/contrast-ml/contrast/internal/kernels"
+)
+
+// store holds the items of an index by slot: IDs, metadata, float32 vectors
+// and/or 8-bit codes, and tombstones. Flat keeps it dense (deletion moves the
+// last slot into the hole); HNSW never moves a slot, since graph links name
+// slots, and marks deleted slots dead instead.
+type store struct {
+	dim    int
+	metric Metric
+	qkind  Quantization
+	floats bool       // float32 vectors are kept
+	quant  *quantizer // nil until fitted, or without quantization
+
+	vecs   []float32 // (n, dim), when floats
+	norms  []float32 // (n): ||x||², when floats and L2
+	codes  []uint8   // (n, dim), when quantised
+	qnorms []float32 // (n): ||decode(x)||², when quantised and L2
+
+	ids   []string
+	meta  []json.RawMessage
+	dead  []bool
+	slots map[string]uint32 // live IDs only
+	live  int
+
+	filters filterCache
+}
+
+func newStore(cfg Config) *store {
+	return &store{
+		dim:    cfg.Dim,
+		metric: cfg.Metric,
+		qkind:  cfg.Quantization,
+		floats: cfg.Quantization == NoQuant || cfg.Rerank > 0,
+		slots:  map[string]uint32{},
+	}
+}
+
+// n is the number of slots, live or dead.
+func (s *store) n() int { return len(s.ids) }
+
+// quantised reports whether searches run on codes.
+func (s *store) quantised() bool { return s.qkind != NoQuant }
+
+// normalize returns v, or under Cosine a unit-length copy of it in buf (the
+// zero vector stays zero), with buf's storage reused when large enough.
+func (s *store) normalize(v []float32, buf []float32) []float32 {
+	if s.metric != Cosine {
+		return v
+	}
+	buf = append(buf[:0], v...)
+	nrm := float32(math.Sqrt(float64(kernels.Dot(v, v))))
+	if nrm > 0 {
+		inv := 1 / nrm
+		for j := range buf {
+			buf[j] *= inv
+		}
+	}
+	return buf
+}
+
+// fit fits the quantizer on a first batch of items, if it is not fitted yet.
+func (s *store) fit(items []Item) {
+	if !s.quantised() || s.quant != nil || len(items) == 0 {
+		return
+	}
+	s.quant = s.fitItems(items)
+}
+
+// fitItems fits a quantizer to the (normalised) vectors of items.
+func (s *store) fitItems(items []Item) *quantizer {
+	data := make([]float32, 0, len(items)*s.dim)
+	var buf []float32
+	for i := range items {
+		buf = s.normalize(items[i].Vector, buf)
+		data = append(data, buf...)
+	}
+	return fitQuantizer(s.qkind, s.dim, data)
+}
+
+// append stores a new live item in a new slot and returns the slot. The
+// quantizer must be fitted (see fit). meta is copied.
+func (s *store) append(it *Item, buf *[]float32) uint32 {
+	slot := uint32(len(s.ids))
+	v := s.normalize(it.Vector, *buf)
+	if s.metric == Cosine {
+		*buf = v
+	}
+	if s.floats {
+		s.vecs = append(s.vecs, v...)
+		if s.metric == L2 {
+			s.norms = append(s.norms, kernels.Dot(v, v))
+		}
+	}
+	if s.quantised() {
+		s.codes = slices.Grow(s.codes, s.dim)[:len(s.codes)+s.dim]
+		c := s.codes[len(s.codes)-s.dim:]
+		s.quant.encode(v, c)
+		if s.metric == L2 {
+			tmp := make([]float32, s.dim)
+			s.quant.decode(c, tmp)
+			s.qnorms = append(s.qnorms, kernels.Dot(tmp, tmp))
+		}
+	}
+	s.ids = append(s.ids, it.ID)
+	var m json.RawMessage
+	if len(it.Meta) > 0 {
+		m = slices.Clone(it.Meta)
+	}
+	s.meta = append(s.meta, m)
+	s.dead = append(s.dead, false)
+	s.slots[it.ID] = slot
+	s.live++
+	s.filters.update(s, slot)
+	return slot
+}
+
+// kill tombstones a live slot.
+func (s *store) kill(slot uint32) {
+	delete(s.slots, s.ids[slot])
+	s.dead[slot] = true
+	s.meta[slot] = nil
+	s.live--
+	s.filters.update(s, slot)
+}
+
+// swapRemove deletes a live slot by moving the last slot into it (Flat).
+func (s *store) swapRemove(slot uint32) {
+	delete(s.slots, s.ids[slot])
+	last := uint32(len(s.ids) - 1)
+	if slot != last {
+		d := s.dim
+		if s.floats {
+			copy(s.vecs[int(slot)*d:int(slot+1)*d], s.vecs[int(last)*d:])
+			if s.norms != nil {
+				s.norms[slot] = s.norms[last]
+			}
+		}
+		if s.quantised() {
+			copy(s.codes[int(slot)*d:int(slot+1)*d], s.codes[int(last)*d:])
+			if s.qnorms != nil {
+				s.qnorms[slot] = s.qnorms[last]
+			}
+		}
+		s.ids[slot], s.meta[slot], s.dead[slot] = s.ids[last], s.meta[last], s.dead[last]
+		if !s.dead[slot] {
+			s.slots[s.ids[slot]] = slot
+		}
+	}
+	s.truncate(int(last))
+	s.live--
+	if slot != last {
+		s.filters.update(s, slot)
+	}
+}
+
+// truncate drops slots >= n.
+func (s *store) truncate(n int) {
+	if s.floats {
+		s.vecs = s.vecs[:n*s.dim]
+		if s.norms != nil {
+			s.norms = s.norms[:n]
+		}
+	}
+	if s.quantised() {
+		s.codes = s.codes[:n*s.dim]
+		if s.qnorms != nil {
+			s.qnorms = s.qnorms[:n]
+		}
+	}
+	clear(s.ids[n:])
+	clear(s.meta[n:])
+	s.ids, s.meta, s.dead = s.ids[:n], s.meta[:n], s.dead[:n]
+	s.filters.truncate(n)
+}
+
+// vector returns the float32 vector of slot: the stored one, or decoded into
+// buf when only codes are kept.
+func (s *store) vector(slot uint32, buf []float32) []float32 {
+	d := int(slot) * s.dim
+	if s.floats {
+		return s.vecs[d : d+s.dim]
+	}
+	buf = slices.Grow(buf[:0], s.dim)[:s.dim]
+	s.quant.decode(s.codes[d:d+s.dim], buf)
+	return buf
+}
+
+// query is a query vector prepared for distance computations against the
+// store.
+type query struct {
+	v     []float32 // normalised under Cosine, (dim)
+	qn    float32   // ||v||², under L2
+	codes bool      // distances are computed on codes (ADC)
+	qs    []float32 // v∘scale, when codes
+	bias  float32   // v·lo, when codes
+	own   []float32 // storage for v when it is a copy
+}
+
+// prepare fills q for the vector v (not retained), to be compared on codes
+// when the store is quantised.
+func (s *store) prepare(q *query, v []float32) {
+	if s.metric == Cosine {
+		q.own = s.normalize(v, q.own)
+	} else {
+		q.own = append(q.own[:0], v...)
+	}
+	q.v = q.own
+	q.finish(s, s.quantised())
+}
+
+// prepareSlot fills q for the stored vector of slot. With exact, distances
+// use float32 vectors when the store keeps them (graph construction);
+// otherwise they run on codes when quantised, as searches do.
+func (s *store) prepareSlot(q *query, slot uint32, exact bool) {
+	d := int(slot) * s.dim
+	if s.floats {
+		q.v = s.vecs[d : d+s.dim : d+s.dim]
+	} else {
+		q.own = slices.Grow(q.own[:0], s.dim)[:s.dim]
+		s.quant.decode(s.codes[d:d+s.dim], q.own)
+		q.v = q.own
+	}
+	q.finish(s, s.quantised() && !(exact && s.floats))
+}
+
+func (q *query) finish(s *store, codes bool) {
+	if s.metric == L2 {
+		q.qn = kernels.Dot(q.v, q.v)
+	}
+	q.codes = codes && s.quant != nil
+	if q.codes {
+		q.qs = slices.Grow(q.qs[:0], s.dim)[:s.dim]
+		var bias float32
+		for j, x := range q.v {
+			q.qs[j] = x * s.quant.scale[j]
+			bias += x * s.quant.lo[j]
+		}
+		q.bias = bias
+	}
+}
+
+// dist is the distance from q to slot, lower is closer: on codes when q says
+// so, else exact.
+func (s *store) dist(q *query, slot uint32) float32 {
+	d := int(slot) * s.dim
+	if q.codes {
+		ip := q.bias + kernels.DotU8(q.qs, s.codes[d:d+s.dim])
+		if s.metric == L2 {
+			return q.qn - 2*ip + s.qnorms[slot]
+		}
+		return -ip
+	}
+	if s.metric == L2 {
+		return kernels.L2Sq(q.v, s.vecs[d:d+s.dim])
+	}
+	return -kernels.Dot(q.v, s.vecs[d:d+s.dim])
+}
+
+// exact is the float32 distance from q to slot (floats must be kept).
+func (s *store) exact(q *query, slot uint32) float32 {
+	d := int(slot) * s.dim
+	if s.metric == L2 {
+		return kernels.L2Sq(q.v, s.vecs[d:d+s.dim])
+	}
+	return -kernels.Dot(q.v, s.vecs[d:d+s.dim])
+}
+
+// result builds the public result for slot at distance d.
+func (s *store) result(slot uint32, d float32) Result {
+	return Result{ID: s.ids[slot], Score: s.metric.score(d), Meta: s.meta[slot]}
+}
+
+// item returns a copy of the live item in slot.
+func (s *store) item(slot uint32) Item {
+	v := slices.Clone(s.vector(slot, nil))
+	return Item{ID: s.ids[slot], Vector: v, Meta: slices.Clone(s.meta[slot])}
+}
+
+// selector decides which slots a search may return.
+type selector struct {
+	dead    []bool // nil: no tombstones to check
+	allowed bitset // nil: no filter
+	exclude int64  // slot to skip (search by ID), -1 for none
+}
+
+func (sel *selector) ok(slot uint32) bool {
+	if sel.dead != nil && sel.dead[slot] {
+		return false
+	}
+	if sel.allowed != nil && !sel.allowed.has(slot) {
+		return false
+	}
+	return int64(slot) != sel.exclude
+}
+
+// all reports whether every slot is returnable (no checks needed).
+func (sel *selector) all() bool { return sel.dead == nil && sel.allowed == nil && sel.exclude < 0 }
+
+// prefetch hints that slot's vector is about to be read. (A no-op for now.)
+func (s *store) prefetch(slot uint32) {}

@@ -1,0 +1,53 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load decodes the YAML file at path into dst strictly: unknown fields, type
+// mismatches and trailing documents are errors that name the file and line.
+func Load(path string, dst any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := Decode(bytes.NewReader(b), dst); err != nil {
+		return fmt.Errorf("config: %s: %w", path, err)
+	}
+	return nil
+}
+
+// Decode reads one YAML document into dst, rejecting unknown fields.
+func Decode(r io.Reader, dst any) error {
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(dst); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // an empty file keeps the defaults
+		}
+		return err
+	}
+	var extra any
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("more than one YAML document")
+	}
+	return nil
+}
+
+// Save writes src as YAML to path (the resolved config of a run).
+func Save(path string, src any) error {
+	b, err := yaml.Marshal(src)
+	if err != nil {
+		return fmt.Errorf("config: encode: %w", err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}

@@ -201,9 +201,17 @@ func lloyd(x Matrix, xsq []float32, centres []float32, maxIter int, tol float64)
 	}
 	// Final assignment step, so that Assignments and Inertia match Centroids.
 	nearest(x, xsq, centres, k, assign, dist)
+	// Inertia from direct differences: the expanded |x|² - 2<x,c> + |c|² used
+	// for ranking cancels badly when a point sits on its centroid.
 	var inertia float64
-	for _, v := range dist {
-		inertia += v
+	for i, c := range assign {
+		cen := centres[c*d : (c+1)*d]
+		var ss float64
+		for j, v := range x.Row(i) {
+			dv := float64(v) - float64(cen[j])
+			ss += dv * dv
+		}
+		inertia += ss
 	}
 	return KMeansResult{
 		Assignments: assign,

@@ -1,0 +1,53 @@
+package eval
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchSizes runs one benchmark per (n, d) size through a shared helper.
+func benchFamily(b *testing.B, sizes [][2]int, run func(b *testing.B, n, d int)) {
+	for _, s := range sizes {
+		b.Run(fmt.Sprintf("%dx%d", s[0], s[1]), func(b *testing.B) {
+			b.ReportAllocs()
+			run(b, s[0], s[1])
+		})
+	}
+}
+
+func BenchmarkLinearProbe(b *testing.B) {
+	benchFamily(b, [][2]int{{10000, 64}, {60000, 128}}, func(b *testing.B, n, d int) {
+		x, labels := clustered(newRNG(1), n, d, 10, 0.25)
+		b.ResetTimer()
+		var info FitInfo
+		var acc float64
+		for b.Loop() {
+			m, fi, err := FitLinear(x, labels, DefaultProbe())
+			if err != nil {
+				b.Fatal(err)
+			}
+			info = fi
+			acc, _ = m.accuracy(x, labels)
+		}
+		b.ReportMetric(float64(info.Iterations), "iters")
+		b.ReportMetric(float64(info.Evals), "evals")
+		b.ReportMetric(acc, "train-acc")
+		if !info.Converged {
+			b.Logf("not converged: %+v", info)
+		}
+	})
+}
+
+func BenchmarkKNN(b *testing.B) {
+	benchFamily(b, [][2]int{{2000, 128}, {10000, 128}}, func(b *testing.B, nq, d int) {
+		q, _ := clustered(newRNG(2), nq, d, 10, 0.3)
+		r, rl := clustered(newRNG(3), 5*nq, d, 10, 0.3)
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := KNNClassify(q, r, rl, DefaultKNN()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(nq)*float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+	})
+}

@@ -59,7 +59,7 @@ func (t *Tape) crossEntropy(op string, logits *Var, targets []int, w []float32, 
 		m := rowMax(row)
 		var s float64
 		for _, v := range row {
-			s += math.Exp(float64(v - m))
+			s += float64(exp32(v - m))
 		}
 		l := float64(m) + math.Log(s)
 		rmax[i], rlog[i] = m, float32(math.Log(s))
@@ -105,13 +105,13 @@ func (t *Tape) crossEntropy(op string, logits *Var, targets []int, w []float32, 
 				// Σ_k a_k = scale; the smoothed part is uniform.
 				s, u := float32(scale), float32(scale*smooth)
 				for k, v := range row {
-					d[k] += s*float32(math.Exp(float64((v-m)-ls))) - u
+					d[k] += s*exp32((v-m)-ls) - u
 				}
 			} else {
 				s := float32(scale * ((1-float64(eps))*wy + smooth*wsum))
 				u := float32(scale * smooth)
 				for k, v := range row {
-					d[k] += s*float32(math.Exp(float64((v-m)-ls))) - u*w[k]
+					d[k] += s*exp32((v-m)-ls) - u*w[k]
 				}
 			}
 			d[y] -= hard

@@ -39,7 +39,7 @@ func (t *Tape) LogSumExp(a *Var, axis int, keepDims bool) *Var {
 				m, ls, gr := ms[r], lss[r], g[r]
 				for i := range n {
 					k := o*n*inner + i*inner + j
-					dx[k] += gr * float32(math.Exp(float64((x[k]-m)-ls)))
+					dx[k] += gr * exp32((x[k]-m)-ls)
 				}
 			}
 		}
@@ -61,7 +61,7 @@ func logSumExpStrided(x []float32, base, n, stride int) (m, ls float32) {
 	}
 	var s float64
 	for i := range n {
-		s += math.Exp(float64(x[base+i*stride] - m))
+		s += float64(exp32(x[base+i*stride] - m))
 	}
 	return m, float32(math.Log(s))
 }

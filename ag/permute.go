@@ -54,10 +54,20 @@ func (t *Tape) permute(op string, a *Var, perm []int) *Var {
 		}
 	})
 	t.record(out, func(g []float32) {
+		// The adjoint is the inverse permutation, also done as a gather (writes
+		// in order, reads strided), which is much faster than a strided scatter.
+		gstr, gs := tensor.ContiguousStrides(oshape), make([]int, nd)
+		for i, p := range perm {
+			if p < 0 {
+				p += nd
+			}
+			gs[p] = gstr[i]
+		}
 		dx := t.gradOf(a)
-		stridedWalk(oshape, ostr, func(o, k, n, s int) {
-			for i, v := range g[o : o+n] {
-				dx[k+i*s] += v
+		stridedWalk(shape, gs, func(o, k, n, s int) {
+			d := dx[o : o+n]
+			for i := range d {
+				d[i] += g[k+i*s]
 			}
 		})
 	}, a)

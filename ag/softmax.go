@@ -70,7 +70,7 @@ func softmaxRow(y, x []float32, logOut bool) {
 	var s float64
 	if logOut {
 		for _, v := range x {
-			s += math.Exp(float64(v - m))
+			s += float64(exp32(v - m))
 		}
 		ls := float32(math.Log(s))
 		for i, v := range x {
@@ -79,9 +79,9 @@ func softmaxRow(y, x []float32, logOut bool) {
 		return
 	}
 	for i, v := range x {
-		e := math.Exp(float64(v - m))
-		y[i] = float32(e)
-		s += e
+		e := exp32(v - m)
+		y[i] = e
+		s += float64(e)
 	}
 	inv := float32(1 / s)
 	for i := range y {
@@ -99,7 +99,7 @@ func softmaxRowBack(dx, g, y []float32, logOut bool) {
 			s += v
 		}
 		for i, v := range y {
-			dx[i] += g[i] - float32(math.Exp(float64(v)))*s
+			dx[i] += g[i] - exp32(v)*s
 		}
 		return
 	}
@@ -124,11 +124,11 @@ func softmaxStrided(y, x []float32, base, n, stride int, logOut bool) {
 	}
 	var s float64
 	for i := range n {
-		e := math.Exp(float64(x[base+i*stride] - m))
+		e := exp32(x[base+i*stride] - m)
 		if !logOut {
-			y[base+i*stride] = float32(e)
+			y[base+i*stride] = e
 		}
-		s += e
+		s += float64(e)
 	}
 	if logOut {
 		ls := float32(math.Log(s))
@@ -157,7 +157,7 @@ func softmaxStridedBack(dx, g, y []float32, base, n, stride int, logOut bool) {
 	for i := range n {
 		k := base + i*stride
 		if logOut {
-			dx[k] += g[k] - float32(math.Exp(float64(y[k])))*s
+			dx[k] += g[k] - exp32(y[k])*s
 		} else {
 			dx[k] += y[k] * (g[k] - s)
 		}

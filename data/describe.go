@@ -94,9 +94,9 @@ func describePairs(b *strings.Builder, name string, p *ScoredPairs, n int) {
 	if p.Skipped > 0 {
 		fmt.Fprintf(b, "  skipped (no gold score): %d\n", p.Skipped)
 	}
-	fmt.Fprintf(b, "  sources: %s\n", countList(p.Len(), func(i int) string { return p.Pairs[i].Source }, false, 30))
+	fmt.Fprintf(b, "  sources: %s\n", countList(p.Len(), func(i int) string { return p.Pairs[i].Source }, byAppearance, 30))
 	if labels := p.Labels(); len(labels) > 0 {
-		fmt.Fprintf(b, "  labels: %s\n", countList(p.Len(), func(i int) string { return p.Pairs[i].Label }, true, 20))
+		fmt.Fprintf(b, "  labels: %s\n", countList(p.Len(), func(i int) string { return p.Pairs[i].Label }, byName, 20))
 	}
 	for i := range min(n, p.Len()) {
 		q := p.Pairs[i]
@@ -124,7 +124,7 @@ func describeTable(b *strings.Builder, name string, t *Table, n int) {
 		}
 	}
 	fmt.Fprintf(b, "  categories: %s\n", strings.Join(cats, ", "))
-	fmt.Fprintf(b, "  attacks: %s\n", countList(t.Len(), func(i int) string { return t.Attack[i] }, false, 12))
+	fmt.Fprintf(b, "  attacks: %s\n", countList(t.Len(), func(i int) string { return t.Attack[i] }, byCount, 12))
 	if t.Len() > 0 {
 		fmt.Fprintf(b, "  difficulty: min %d, max %d\n", slices.Min(t.Difficulty), slices.Max(t.Difficulty))
 	}
@@ -147,25 +147,34 @@ func describeTable(b *strings.Builder, name string, t *Table, n int) {
 	}
 }
 
-// countList counts the values get(i) for i in [0, n) and lists them as
-// "value count", by name or by decreasing count, the first limit of them.
-func countList(n int, get func(int) string, byName bool, limit int) string {
+// Orders of countList.
+const (
+	byAppearance = iota
+	byName
+	byCount
+)
+
+// countList counts the values get(i) for i in [0, n) and lists the first
+// limit of them as "value count", in order of first appearance, by name or by
+// decreasing count.
+func countList(n int, get func(int) string, order int, limit int) string {
 	counts := map[string]int{}
-	var order []string
+	var values []string
 	for i := range n {
 		v := get(i)
 		if _, ok := counts[v]; !ok {
-			order = append(order, v)
+			values = append(values, v)
 		}
 		counts[v]++
 	}
-	if byName {
-		slices.Sort(order)
-	} else {
-		slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(counts[b], counts[a]) })
+	switch order {
+	case byName:
+		slices.Sort(values)
+	case byCount:
+		slices.SortStableFunc(values, func(a, b string) int { return cmp.Compare(counts[b], counts[a]) })
 	}
-	parts := make([]string, len(order))
-	for i, v := range order {
+	parts := make([]string, len(values))
+	for i, v := range values {
 		parts[i] = fmt.Sprintf("%s %d", v, counts[v])
 	}
 	return limitList(parts, limit)

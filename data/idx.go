@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 )
 
 // IDX magic numbers (LeCun et al. 1998, "THE MNIST DATABASE"): two zero bytes,
@@ -146,7 +147,8 @@ func readIDXPair(imagesPath, labelsPath string) (*Images, error) {
 // pair must be present; both splits share the class names "0".."max label".
 func ReadIDXDir(dir string) (*Set, error) {
 	set := &Set{Spec: Spec{Kind: KindIDX, Path: dir}}
-	found := false
+	type pair struct{ split, images, labels string }
+	var pairs []pair
 	for _, sp := range []struct{ prefix, split string }{{"train", "train"}, {"t10k", "test"}} {
 		ip := findIDXFile(dir, sp.prefix, "images", "idx3")
 		lp := findIDXFile(dir, sp.prefix, "labels", "idx1")
@@ -160,18 +162,27 @@ func ReadIDXDir(dir string) (*Set, error) {
 			}
 			return nil, fmt.Errorf("data: idx: %s: found one file of the %s pair but not %s", dir, sp.prefix, missing)
 		}
-		im, err := readIDXPair(ip, lp)
-		if err != nil {
-			return nil, err
-		}
-		set.Splits = append(set.Splits, Split{Name: sp.split, Images: im})
-		found = true
+		pairs = append(pairs, pair{sp.split, ip, lp})
 	}
-	if !found {
+	if len(pairs) == 0 {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, fmt.Errorf("data: idx: %w", err)
 		}
 		return nil, fmt.Errorf("data: idx: %s holds no train-images-idx3-ubyte[.gz]/train-labels-idx1-ubyte[.gz] or t10k-... pair", dir)
+	}
+	// Decompress the splits concurrently: gzip decoding is sequential.
+	ims := make([]*Images, len(pairs))
+	errs := make([]error, len(pairs))
+	var wg sync.WaitGroup
+	for i, p := range pairs {
+		wg.Go(func() { ims[i], errs[i] = readIDXPair(p.images, p.labels) })
+	}
+	wg.Wait()
+	for i, p := range pairs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		set.Splits = append(set.Splits, Split{Name: p.split, Images: ims[i]})
 	}
 	k := 0
 	for _, s := range set.Splits {

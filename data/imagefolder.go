@@ -5,9 +5,9 @@ import (
 	"image"
 	_ "image/jpeg" // register JPEG for image.Decode
 	_ "image/png"  // register PNG for image.Decode
+	"io"
 	"os"
 	"path/filepath"
-	"io"
 	"runtime"
 	"strings"
 	"sync"

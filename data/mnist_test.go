@@ -7,17 +7,28 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
-func TestMNIST(t *testing.T) {
+var mnistOnce = sync.OnceValues(MNIST)
+
+// testMNIST loads MNIST once per test binary, skipping when the module cache
+// lacks the files.
+func testMNIST(t *testing.T) *Set {
+	t.Helper()
 	if _, err := MNISTDir(); err != nil {
 		t.Skipf("MNIST module files not in the module cache: %v", err)
 	}
-	set, err := MNIST()
+	set, err := mnistOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return set
+}
+
+func TestMNIST(t *testing.T) {
+	set := testMNIST(t)
 	// Published class counts of MNIST (LeCun et al.), first labels 5 and 7.
 	want := map[string]struct {
 		n, first int

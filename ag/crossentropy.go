@@ -10,7 +10,8 @@ import (
 // stable log-softmax. With label smoothing ε in [0, 1] the target distribution
 // is (1-ε)·onehot + ε/classes (Szegedy et al. 2016, arXiv 1512.00567), as
 // PyTorch's cross_entropy(label_smoothing=ε). The gradient is
-// (softmax - target distribution)/n, computed in one pass without a softmax tensor.
+// (softmax - target distribution)/n, computed in one pass without a softmax
+// tensor. targets must stay unchanged until Backward.
 func (t *Tape) CrossEntropy(logits *Var, targets []int, smoothing float32) *Var {
 	return t.crossEntropy("CrossEntropy", logits, targets, nil, smoothing)
 }

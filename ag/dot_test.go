@@ -27,5 +27,6 @@ func TestDot(t *testing.T) {
 			gradCheck(t, "Dot const", func(tp *Tape, v []*Var) *Var { return tp.Dot(c, v[0]) }, randT(64, shape...))
 		})
 	}
+	gradCheck(t, "Dot self", func(tp *Tape, v []*Var) *Var { return tp.Dot(v[0], v[0]) }, randT(65, 3, 4))
 	mustPanic(t, "ag: Dot: shapes [2 3] and [3 2] must be equal", func() { tp.Dot(a, cnst(make([]float32, 6), 3, 2)) })
 }

@@ -7,7 +7,8 @@ import (
 
 // IndexSelect picks rows of a along axis 0: (n, ...) -> (len(idx), ...), with
 // out[i] = a[idx[i]]. Indices may repeat (their gradients add up, a scatter-add),
-// which makes it the lookup behind embeddings and memory banks.
+// which makes it the lookup behind embeddings and memory banks. idx must stay
+// unchanged until Backward.
 func (t *Tape) IndexSelect(a *Var, idx []int) *Var {
 	shape := a.Shape()
 	if len(shape) == 0 {
@@ -42,7 +43,8 @@ func (t *Tape) IndexSelect(a *Var, idx []int) *Var {
 // Gather picks, in every row along the last axis, the elements named by idx, as
 // torch.gather(a, -1, index): a (..., m) and index (..., k) laid out row-major in
 // idx (len(idx) = k times the number of rows), out[r, j] = a[r, idx[r*k+j]].
-// The result has shape (..., k); repeated indices add their gradients.
+// The result has shape (..., k); repeated indices add their gradients. idx must
+// stay unchanged until Backward.
 func (t *Tape) Gather(a *Var, idx []int) *Var {
 	shape := a.Shape()
 	if len(shape) == 0 {

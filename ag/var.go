@@ -16,12 +16,21 @@ type Var struct {
 // Param returns a trainable leaf: its gradient is a persistent buffer that
 // Backward accumulates into and an optimizer reads and zeroes.
 func Param(name string, value *tensor.Tensor) *Var {
-	value = value.Contiguous()
+	value = compact(value)
 	return &Var{Value: value, Grad: tensor.New(value.Shape...), Name: name, needsGrad: true, param: true}
 }
 
 // Const returns a leaf that needs no gradient (inputs, targets, detached values).
-func Const(value *tensor.Tensor) *Var { return &Var{Value: value.Contiguous(), Name: "const"} }
+func Const(value *tensor.Tensor) *Var { return &Var{Value: compact(value), Name: "const"} }
+
+// compact returns value when its Data holds exactly its elements from index 0
+// (what every op assumes), else a contiguous copy.
+func compact(value *tensor.Tensor) *tensor.Tensor {
+	if value.IsContiguous() && value.Offset == 0 && len(value.Data) == value.Numel() {
+		return value
+	}
+	return value.Clone()
+}
 
 // NeedsGrad reports whether gradients flow into v.
 func (v *Var) NeedsGrad() bool { return v.needsGrad }

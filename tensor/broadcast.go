@@ -1,6 +1,9 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // BroadcastShape returns the NumPy broadcast of shapes a and b, or an error when
 // they are incompatible.
@@ -41,7 +44,7 @@ func MustBroadcastShape(op string, a, b []int) []int {
 // scalar operand take fast paths.
 func Binary(out, a, b *Tensor, f func(x, y float32) float32) {
 	shape := MustBroadcastShape("Binary", a.Shape, b.Shape)
-	if Numel(shape) != out.Numel() || !out.IsContiguous() {
+	if !slices.Equal(out.Shape, shape) || !out.IsContiguous() {
 		panic(fmt.Sprintf("tensor: Binary: output %v for broadcast shape %v", out.Shape, shape))
 	}
 	o := out.Raw()

@@ -72,13 +72,14 @@ func (t *Tensor) Dims() int { return len(t.Shape) }
 func (t *Tensor) Dim(i int) int { return t.Shape[t.axis(i)] }
 
 func (t *Tensor) axis(i int) int {
-	if i < 0 {
-		i += len(t.Shape)
+	a := i
+	if a < 0 {
+		a += len(t.Shape)
 	}
-	if i < 0 || i >= len(t.Shape) {
+	if a < 0 || a >= len(t.Shape) {
 		panic(fmt.Sprintf("tensor: axis %d out of range for shape %v", i, t.Shape))
 	}
-	return i
+	return a
 }
 
 // IsContiguous reports whether t is row-major with no gaps, starting anywhere in Data.

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// benchSizes runs one benchmark per (n, d) size through a shared helper.
+// benchFamily runs one benchmark per (n, d) size through a shared helper.
 func benchFamily(b *testing.B, sizes [][2]int, run func(b *testing.B, n, d int)) {
 	for _, s := range sizes {
 		b.Run(fmt.Sprintf("%dx%d", s[0], s[1]), func(b *testing.B) {
@@ -49,5 +49,43 @@ func BenchmarkKNN(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(nq)*float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+	})
+}
+
+func BenchmarkKMeans(b *testing.B) {
+	benchFamily(b, [][2]int{{20000, 64}}, func(b *testing.B, n, d int) {
+		x, _ := clustered(newRNG(4), n, d, 10, 0.5)
+		b.ResetTimer()
+		var res KMeansResult
+		for b.Loop() {
+			res, _ = KMeans(x, KMeansConfig{K: 10, Seed: 1})
+		}
+		b.ReportMetric(float64(res.Iterations), "iters")
+	})
+}
+
+func BenchmarkTSNE(b *testing.B) {
+	benchFamily(b, [][2]int{{1000, 32}, {2000, 32}}, func(b *testing.B, n, d int) {
+		x, _ := clustered(newRNG(5), n, d, 10, 1)
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := TSNE(x, TSNEConfig{Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+	})
+}
+
+func BenchmarkRetrieval(b *testing.B) {
+	benchFamily(b, [][2]int{{10000, 128}}, func(b *testing.B, n, d int) {
+		x, labels := clustered(newRNG(6), n, d, 100, 0.3)
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := RetrievalSelf(x, labels, RetrievalConfig{RecallK: []int{1, 10}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "queries/s")
 	})
 }

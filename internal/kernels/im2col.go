@@ -76,19 +76,23 @@ func Im2col(col []float32, ldc int, x []float32, g ConvGeom) {
 					clear(dst[oy0*g.OW : oy1*g.OW])
 					continue
 				}
-				for oy := oy0; oy < oy1; oy++ {
-					iy := oy*g.Stride - g.Pad + kh
-					row := dst[oy*g.OW : (oy+1)*g.OW]
-					clear(row[:ox0])
-					clear(row[ox1:])
-					ix0 := ox0*g.Stride - g.Pad + kw
-					src := xc[iy*g.W+ix0:]
-					seg := row[ox0:ox1]
-					if g.Stride == 1 {
-						copy(seg, src[:len(seg)])
-						continue
+				if ox0 > 0 || ox1 < g.OW {
+					for oy := oy0; oy < oy1; oy++ {
+						row := dst[oy*g.OW : (oy+1)*g.OW]
+						clear(row[:ox0])
+						clear(row[ox1:])
 					}
-					s := g.Stride
+				}
+				ix0 := ox0*g.Stride - g.Pad + kw
+				iy0 := oy0*g.Stride - g.Pad + kh
+				if g.Stride == 1 {
+					copyRows(dst[oy0*g.OW+ox0:], g.OW, xc[iy0*g.W+ix0:], g.W, oy1-oy0, ox1-ox0)
+					continue
+				}
+				s := g.Stride
+				for oy := oy0; oy < oy1; oy++ {
+					seg := dst[oy*g.OW+ox0 : oy*g.OW+ox1]
+					src := xc[(iy0+(oy-oy0)*s)*g.W+ix0:]
 					_ = src[(len(seg)-1)*s]
 					for i := range seg {
 						seg[i] = src[i*s]
@@ -119,19 +123,16 @@ func Col2im(dx []float32, col []float32, ldc int, g ConvGeom) {
 				if ox0 >= ox1 {
 					continue
 				}
+				ix0 := ox0*g.Stride - g.Pad + kw
+				iy0 := oy0*g.Stride - g.Pad + kh
+				if g.Stride == 1 {
+					addRows(xc[iy0*g.W+ix0:], g.W, src[oy0*g.OW+ox0:], g.OW, oy1-oy0, ox1-ox0)
+					continue
+				}
+				s := g.Stride
 				for oy := oy0; oy < oy1; oy++ {
-					iy := oy*g.Stride - g.Pad + kh
 					seg := src[oy*g.OW+ox0 : oy*g.OW+ox1]
-					ix0 := ox0*g.Stride - g.Pad + kw
-					dst := xc[iy*g.W+ix0:]
-					if g.Stride == 1 {
-						dst = dst[:len(seg)]
-						for i, v := range seg {
-							dst[i] += v
-						}
-						continue
-					}
-					s := g.Stride
+					dst := xc[(iy0+(oy-oy0)*s)*g.W+ix0:]
 					_ = dst[(len(seg)-1)*s]
 					for i, v := range seg {
 						dst[i*s] += v

@@ -114,21 +114,55 @@ func BenchmarkIm2col(b *testing.B) {
 		hw := c.g.C * c.g.H * c.g.W
 		b.Run(c.name+"/im2col", func(b *testing.B) {
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				for i := 0; i < c.n; i++ {
 					Im2col(col[i*p:], ldc, x[i*hw:], c.g)
 				}
 			}
 			b.ReportMetric(float64(len(col))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
+			b.ReportMetric(float64(len(col))*float64(b.N)/(processCPU()-cpu0)/1e9, "Gfloat/cpu-s")
 		})
 		b.Run(c.name+"/col2im", func(b *testing.B) {
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				for i := 0; i < c.n; i++ {
 					Col2im(x[i*hw:], col[i*p:], ldc, c.g)
 				}
 			}
 			b.ReportMetric(float64(len(col))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
+			b.ReportMetric(float64(len(col))*float64(b.N)/(processCPU()-cpu0)/1e9, "Gfloat/cpu-s")
+		})
+	}
+}
+
+func TestCopyAddRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, c := range []struct{ rows, n, ds, ss int }{
+		{1, 1, 1, 1}, {3, 11, 11, 13}, {5, 16, 16, 20}, {4, 17, 40, 17}, {2, 33, 33, 35}, {7, 5, 9, 6}, {1, 0, 1, 1},
+	} {
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			src := randVec(r, c.rows*c.ss+c.n)
+			dst := randVec(r, c.rows*c.ds+c.n+5)
+			want := append([]float32(nil), dst...)
+			copyRowsGeneric(want, c.ds, src, c.ss, c.rows, c.n)
+			got := append([]float32(nil), dst...)
+			copyRows(got, c.ds, src, c.ss, c.rows, c.n)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("copy: dst[%d] = %v, want %v", i, got[i], want[i])
+				}
+			}
+			want = append(want[:0], dst...)
+			addRowsGeneric(want, c.ds, src, c.ss, c.rows, c.n)
+			got = append(got[:0], dst...)
+			addRows(got, c.ds, src, c.ss, c.rows, c.n)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("add: dst[%d] = %v, want %v", i, got[i], want[i])
+				}
+			}
 		})
 	}
 }

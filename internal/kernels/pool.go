@@ -52,29 +52,35 @@ func MaxPoolPlane(y []float32, arg []int32, x []float32, h, w, k, stride int) {
 	}
 }
 
-// maxPool2x2 is the 2x2, stride-2 window of MaxPoolPlane, unrolled.
+// maxPool2x2 is the 2x2, stride-2 window of MaxPoolPlane, written without
+// data-dependent branches (the compiler emits conditional moves), since on real
+// activations which of the four wins is a coin toss that a branch predictor
+// loses. Ties go to the first in row-major order; a NaN propagates to y (its
+// argmax is then one of the window's positions, unspecified).
 func maxPool2x2(y []float32, arg []int32, x []float32, w, oh, ow int) {
 	for oy := 0; oy < oh; oy++ {
 		r0 := x[2*oy*w : 2*oy*w+2*ow]
 		r1 := x[(2*oy+1)*w : (2*oy+1)*w+2*ow]
 		yo := y[oy*ow : oy*ow+ow]
 		ao := arg[oy*ow : oy*ow+ow]
-		b := int32(2 * oy * w)
+		top := int32(2 * oy * w)
+		bot := top + int32(w)
 		for ox := range yo {
 			i := 2 * ox
-			a, bb, c, d := r0[i], r0[i+1], r1[i], r1[i+1]
-			m, mi := a, int32(i)
-			if bb > m || bb != bb {
-				m, mi = bb, int32(i+1)
+			a, b, c, d := r0[i], r0[i+1], r1[i], r1[i+1]
+			i0, i1 := top+int32(i), bot+int32(i)
+			if b > a {
+				i0++
 			}
-			if c > m || c != c {
-				m, mi = c, int32(w+i)
+			if d > c {
+				i1++
 			}
-			if d > m || d != d {
-				m, mi = d, int32(w+i+1)
+			m0, m1 := max(a, b), max(c, d)
+			if m1 > m0 {
+				i0 = i1
 			}
-			yo[ox] = m
-			ao[ox] = b + mi
+			yo[ox] = max(m0, m1)
+			ao[ox] = i0
 		}
 	}
 }

@@ -145,3 +145,25 @@ func TestPoolOutPanics(t *testing.T) {
 	}()
 	PoolOut(2, 3, 1)
 }
+
+func BenchmarkMaxPool2d(b *testing.B) {
+	for _, c := range []struct {
+		name            string
+		planes, h, w, k int
+	}{{"W1pool1", 32 * 16, 26, 26, 2}, {"W1pool2", 64 * 16, 11, 11, 2}, {"3x3s2", 256, 26, 26, 3}} {
+		b.Run(c.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 1))
+			x := randVec(r, c.planes*c.h*c.w)
+			oh, ow := PoolOut(c.h, c.k, 2), PoolOut(c.w, c.k, 2)
+			y := make([]float32, c.planes*oh*ow)
+			arg := make([]int32, len(y))
+			b.ReportAllocs()
+			cpu0 := processCPU()
+			for b.Loop() {
+				MaxPool2d(y, arg, x, c.planes, c.h, c.w, c.k, 2)
+			}
+			b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
+			b.ReportMetric(float64(len(x))*float64(b.N)/(processCPU()-cpu0)/1e9, "Gfloat/cpu-s")
+		})
+	}
+}

@@ -46,10 +46,10 @@ func gemmBlocked(kn *kernel, ws *workspace, transA, transB bool, m, n, k int, al
 			if pc > 0 {
 				bet = 1
 			}
-			packB(ws.bp, b, ldb, transB, pc, jc, kc, nc, nr)
+			packB(kn, ws.bp, b, ldb, transB, pc, jc, kc, nc)
 			for ic := 0; ic < m; ic += mr {
 				rows := min(mr, m-ic)
-				packA(ws.ap, a, lda, transA, ic, pc, rows, kc, mr, alpha)
+				packA(kn, ws.ap, a, lda, transA, ic, pc, rows, kc, alpha)
 				for jr := 0; jr < nc; jr += nr {
 					cols := min(nr, nc-jr)
 					bp := ws.bp[jr*kc:]

@@ -16,4 +16,7 @@ type kernel struct {
 	// panel (mr values per k step), Bp a packed kc x nr panel (nr values per k
 	// step), and C has row stride ldc. beta == 0 means C is not read.
 	micro func(ap, bp, c []float32, kc, ldc int, beta float32)
+
+	// interleave4 transposes four rows while packing; nil means plain Go.
+	interleave4 interleaver
 }

@@ -4,138 +4,122 @@ package kernels
 // contiguous panel per register-tile row block (A) or column block (B), k-major,
 // zero padded to the full tile so that the kernel never needs edge cases. alpha is
 // folded into A while packing.
+//
+// Two of the four cases are plain copies of contiguous runs (transposed A,
+// non-transposed B). The other two are transpositions: a panel row gathers one
+// element from each of mr (or nr) stored rows. Those go through interleave, which
+// the assembly paths replace with a SIMD 4x4-transpose routine.
+
+// interleaver writes dst[p*ds+r] = alpha*src[r*lda+p] for r < 4 and p < cols.
+type interleaver func(dst, src []float32, ds, lda, cols int, alpha float32)
+
+// interleave writes dst[p*ds+r] = alpha*src[r*lda+p] for r < rows, p < cols, using
+// il (if not nil) for each group of four rows.
+func interleave(il interleaver, dst, src []float32, ds, lda, rows, cols int, alpha float32) {
+	r := 0
+	if il != nil {
+		for ; r+4 <= rows; r += 4 {
+			il(dst[r:], src[r*lda:], ds, lda, cols, alpha)
+		}
+	}
+	for ; r+4 <= rows; r += 4 {
+		interleave4Go(dst[r:], src[r*lda:], ds, lda, cols, alpha)
+	}
+	for ; r < rows; r++ {
+		s := src[r*lda:]
+		s = s[:cols]
+		d := dst[r:]
+		if alpha == 1 {
+			for p, v := range s {
+				d[p*ds] = v
+			}
+		} else {
+			for p, v := range s {
+				d[p*ds] = alpha * v
+			}
+		}
+	}
+}
+
+// interleave4Go is the portable interleaver: four rows per pass, so that each
+// step reads four streams and writes four adjacent values.
+func interleave4Go(dst, src []float32, ds, lda, cols int, alpha float32) {
+	s0 := src[:cols]
+	s1 := src[lda:][:len(s0)]
+	s2 := src[2*lda:][:len(s0)]
+	s3 := src[3*lda:][:len(s0)]
+	for p := range s0 {
+		d := (*[4]float32)(dst[p*ds:])
+		if alpha == 1 {
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+		} else {
+			d[0], d[1], d[2], d[3] = alpha*s0[p], alpha*s1[p], alpha*s2[p], alpha*s3[p]
+		}
+	}
+}
+
+// zeroRows clears dst[p*ds+r] for from <= r < to and p < cols.
+func zeroRows(dst []float32, ds, from, to, cols int) {
+	if from >= to {
+		return
+	}
+	for p := 0; p < cols; p++ {
+		clear(dst[p*ds+from : p*ds+to])
+	}
+}
 
 // packA packs rows [i0, i0+rows) and columns [p0, p0+kc) of op(A) into one panel:
 // dst[p*mr+r] = alpha*op(A)[i0+r, p0+p], zero for rows <= r < mr.
-func packA(dst, a []float32, lda int, transA bool, i0, p0, rows, kc, mr int, alpha float32) {
+func packA(kn *kernel, dst, a []float32, lda int, transA bool, i0, p0, rows, kc int, alpha float32) {
+	mr := kn.mr
 	dst = dst[:kc*mr]
-	if transA {
-		// op(A)[i, p] = a[p*lda+i]: each k step is a contiguous run of rows.
-		for p := 0; p < kc; p++ {
-			src := a[(p0+p)*lda+i0:]
-			src = src[:rows]
-			d := dst[p*mr : p*mr+mr]
-			if alpha == 1 {
-				copy(d, src)
-			} else {
-				for r, v := range src {
-					d[r] = alpha * v
-				}
-			}
-			clear(d[rows:])
-		}
+	if !transA {
+		// op(A)[i, p] = a[i*lda+p]: a transposition.
+		interleave(kn.interleave4, dst, a[i0*lda+p0:], mr, lda, rows, kc, alpha)
+		zeroRows(dst, mr, rows, mr, kc)
 		return
 	}
-	switch {
-	case mr == 12 && rows == 12:
-		packA12(dst, a, lda, i0, p0, kc, alpha)
-		return
-	case mr == 6 && rows == 6:
-		packA6(dst, a, lda, i0, p0, kc, alpha)
-		return
-	}
-	// op(A)[i, p] = a[i*lda+p]: read each row contiguously, scatter with stride mr.
-	for r := 0; r < rows; r++ {
-		src := a[(i0+r)*lda+p0:]
-		src = src[:kc]
-		d := dst[r:]
+	// op(A)[i, p] = a[p*lda+i]: each k step is a contiguous run of rows.
+	for p := 0; p < kc; p++ {
+		src := a[(p0+p)*lda+i0:]
+		src = src[:rows]
+		d := dst[p*mr : p*mr+mr]
 		if alpha == 1 {
-			for p, v := range src {
-				d[p*mr] = v
-			}
+			copy(d, src)
 		} else {
-			for p, v := range src {
-				d[p*mr] = alpha * v
+			for r, v := range src {
+				d[r] = alpha * v
 			}
 		}
-	}
-	for r := rows; r < mr; r++ {
-		for p := 0; p < kc; p++ {
-			dst[p*mr+r] = 0
-		}
-	}
-}
-
-// packA12 packs a full 12-row panel of non-transposed A.
-func packA12(dst, a []float32, lda, i0, p0, kc int, alpha float32) {
-	base := i0*lda + p0
-	r0 := a[base : base+kc]
-	r1 := a[base+lda : base+lda+kc]
-	r2 := a[base+2*lda : base+2*lda+kc]
-	r3 := a[base+3*lda : base+3*lda+kc]
-	r4 := a[base+4*lda : base+4*lda+kc]
-	r5 := a[base+5*lda : base+5*lda+kc]
-	r6 := a[base+6*lda : base+6*lda+kc]
-	r7 := a[base+7*lda : base+7*lda+kc]
-	r8 := a[base+8*lda : base+8*lda+kc]
-	r9 := a[base+9*lda : base+9*lda+kc]
-	r10 := a[base+10*lda : base+10*lda+kc]
-	r11 := a[base+11*lda : base+11*lda+kc]
-	dst = dst[:kc*12]
-	for p := range r0 {
-		d := dst[p*12 : p*12+12 : p*12+12]
-		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
-		d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
-		d[8], d[9], d[10], d[11] = r8[p], r9[p], r10[p], r11[p]
-	}
-	if alpha != 1 {
-		for i := range dst {
-			dst[i] *= alpha
-		}
-	}
-}
-
-// packA6 packs a full 6-row panel of non-transposed A.
-func packA6(dst, a []float32, lda, i0, p0, kc int, alpha float32) {
-	base := i0*lda + p0
-	r0 := a[base : base+kc]
-	r1 := a[base+lda : base+lda+kc]
-	r2 := a[base+2*lda : base+2*lda+kc]
-	r3 := a[base+3*lda : base+3*lda+kc]
-	r4 := a[base+4*lda : base+4*lda+kc]
-	r5 := a[base+5*lda : base+5*lda+kc]
-	dst = dst[:kc*6]
-	for p := range r0 {
-		d := dst[p*6 : p*6+6 : p*6+6]
-		d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-	}
-	if alpha != 1 {
-		for i := range dst {
-			dst[i] *= alpha
-		}
+		clear(d[rows:])
 	}
 }
 
 // packB packs rows [p0, p0+kc) and columns [j0, j0+cols) of op(B) into
 // ceil(cols/nr) consecutive panels of kc*nr values: panel q holds
 // dst[q*kc*nr + p*nr + j] = op(B)[p0+p, j0+q*nr+j], zero past column cols.
-func packB(dst, b []float32, ldb int, transB bool, p0, j0, kc, cols, nr int) {
-	for q := 0; q*nr < cols; q++ {
+func packB(kn *kernel, dst, b []float32, ldb int, transB bool, p0, j0, kc, cols int) {
+	nr := kn.nr
+	panels := (cols + nr - 1) / nr
+	if !transB {
+		// op(B)[p, j] = b[p*ldb+j]: read each stored row once, front to back, and
+		// deal it out to the panels.
+		for p := 0; p < kc; p++ {
+			row := b[(p0+p)*ldb+j0:]
+			row = row[:cols]
+			for q := 0; q < panels; q++ {
+				d := dst[q*kc*nr+p*nr : q*kc*nr+p*nr+nr]
+				n := copy(d, row[q*nr:])
+				clear(d[n:])
+			}
+		}
+		return
+	}
+	// op(B)[p, j] = b[j*ldb+p]: a transposition per panel.
+	for q := 0; q < panels; q++ {
 		w := min(nr, cols-q*nr)
 		d := dst[q*kc*nr : (q+1)*kc*nr]
-		jq := j0 + q*nr
-		if !transB {
-			// op(B)[p, j] = b[p*ldb+j]: each k step is a contiguous run.
-			for p := 0; p < kc; p++ {
-				dp := d[p*nr : p*nr+nr]
-				copy(dp, b[(p0+p)*ldb+jq:(p0+p)*ldb+jq+w])
-				clear(dp[w:])
-			}
-			continue
-		}
-		// op(B)[p, j] = b[j*ldb+p]: read each column's run, scatter with stride nr.
-		for j := 0; j < w; j++ {
-			src := b[(jq+j)*ldb+p0:]
-			src = src[:kc]
-			dj := d[j:]
-			for p, v := range src {
-				dj[p*nr] = v
-			}
-		}
-		for j := w; j < nr; j++ {
-			for p := 0; p < kc; p++ {
-				d[p*nr+j] = 0
-			}
-		}
+		interleave(kn.interleave4, d, b[(j0+q*nr)*ldb+p0:], nr, ldb, w, kc, 1)
+		zeroRows(d, nr, w, nr, kc)
 	}
 }

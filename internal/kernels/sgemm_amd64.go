@@ -1,0 +1,39 @@
+//go:build !purego
+
+package kernels
+
+// avx2Kernel is the AVX2+FMA path: a 6x16 tile in twelve ymm accumulators.
+// kc x 16 floats of B (kc=256: 16 KiB) and 6 x kc of A stream through L1 per
+// micro-kernel call; the kc x nc block of B (256 x 512: 512 KiB) stays in L2.
+var avx2Kernel = kernel{
+	isa: isaAVX2, mr: 6, nr: 16, kc: 256, nc: 512,
+	parFlops:    1 << 21,
+	micro:       microAVX2,
+	interleave4: interleave4AVX2,
+}
+
+//go:noescape
+func sgemmKernel6x16(ap, bp, c *float32, kc, ldc int, beta float32)
+
+func microAVX2(ap, bp, c []float32, kc, ldc int, beta float32) {
+	_ = ap[6*kc-1]
+	_ = bp[16*kc-1]
+	_ = c[5*ldc+15]
+	sgemmKernel6x16(&ap[0], &bp[0], &c[0], kc, ldc, beta)
+}
+
+//go:noescape
+func packRows4AVX2(dst, src *float32, dstStride, lda, blocks int, alpha float32)
+
+// interleave4AVX2 is the AVX2 interleaver: whole blocks of 8 columns in assembly.
+func interleave4AVX2(dst, src []float32, ds, lda, cols int, alpha float32) {
+	nb := cols / 8
+	if nb > 0 {
+		_ = src[3*lda+8*nb-1]
+		_ = dst[(8*nb-1)*ds+3]
+		packRows4AVX2(&dst[0], &src[0], ds, lda, nb, alpha)
+	}
+	if done := 8 * nb; done < cols {
+		interleave4Go(dst[done*ds:], src[done:], ds, lda, cols-done, alpha)
+	}
+}

@@ -62,6 +62,9 @@ func Im2col(col []float32, ldc int, x []float32, g ConvGeom) {
 	hw := g.H * g.W
 	_ = x[g.C*hw-1]
 	_ = col[(g.Rows()-1)*ldc+p-1]
+	if im2colFast(col, ldc, x, g) {
+		return
+	}
 	for c := 0; c < g.C; c++ {
 		xc := x[c*hw : (c+1)*hw]
 		for kh := 0; kh < g.KH; kh++ {
@@ -112,6 +115,9 @@ func Col2im(dx []float32, col []float32, ldc int, g ConvGeom) {
 	hw := g.H * g.W
 	_ = dx[g.C*hw-1]
 	_ = col[(g.Rows()-1)*ldc+p-1]
+	if col2imFast(dx, col, ldc, g) {
+		return
+	}
 	for c := 0; c < g.C; c++ {
 		xc := dx[c*hw : (c+1)*hw]
 		for kh := 0; kh < g.KH; kh++ {

@@ -22,8 +22,43 @@ func microAVX2(ap, bp, c []float32, kc, ldc int, beta float32) {
 	sgemmKernel6x16(&ap[0], &bp[0], &c[0], kc, ldc, beta)
 }
 
+// avx512Kernel is the AVX-512F path: a 12x32 tile in 24 zmm accumulators.
+var avx512Kernel = kernel{
+	isa: isaAVX512, mr: 12, nr: 32, kc: 384, nc: 512,
+	parFlops:    1 << 22,
+	micro:       microAVX512,
+	interleave4: interleave4AVX512,
+}
+
+//go:noescape
+func sgemmKernel12x32(ap, bp, c *float32, kc, ldc int, beta float32)
+
+func microAVX512(ap, bp, c []float32, kc, ldc int, beta float32) {
+	_ = ap[12*kc-1]
+	_ = bp[32*kc-1]
+	_ = c[11*ldc+31]
+	sgemmKernel12x32(&ap[0], &bp[0], &c[0], kc, ldc, beta)
+}
+
+//go:noescape
+func packRows4AVX512(dst, src *float32, dstStride, lda, blocks int, alpha float32)
+
 //go:noescape
 func packRows4AVX2(dst, src *float32, dstStride, lda, blocks int, alpha float32)
+
+// interleave4AVX512 is the AVX-512 interleaver: whole blocks of 16 columns in
+// assembly, the rest in Go.
+func interleave4AVX512(dst, src []float32, ds, lda, cols int, alpha float32) {
+	nb := cols / 16
+	if nb > 0 {
+		_ = src[3*lda+16*nb-1]
+		_ = dst[(16*nb-1)*ds+3]
+		packRows4AVX512(&dst[0], &src[0], ds, lda, nb, alpha)
+	}
+	if done := 16 * nb; done < cols {
+		interleave4Go(dst[done*ds:], src[done:], ds, lda, cols-done, alpha)
+	}
+}
 
 // interleave4AVX2 is the AVX2 interleaver: whole blocks of 8 columns in assembly.
 func interleave4AVX2(dst, src []float32, ds, lda, cols int, alpha float32) {

@@ -29,6 +29,19 @@ const maxIDXBytes = 16 << 30
 // the payload in row-major order. name is used in errors, which are
 // *ParseError values carrying the byte offset in the decompressed stream.
 func DecodeIDX(r io.Reader, name string) (dims []int, payload []uint8, err error) {
+	size := int64(-1)
+	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader, bytes.Buffer
+		size = int64(l.Len())
+	}
+	return decodeIDX(r, name, size, -1)
+}
+
+// decodeIDX is DecodeIDX with size hints: rawSize is the length of r when
+// known, gzSize the decompressed length when r is gzip and it is known (else
+// -1). A payload the hint shows to be present is read into one exact
+// allocation; otherwise the buffer grows with the data actually read, so that a
+// header that lies about the size cannot make us allocate it up front.
+func decodeIDX(r io.Reader, name string, rawSize, gzSize int64) ([]int, []uint8, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -36,12 +49,12 @@ func DecodeIDX(r io.Reader, name string) (dims []int, payload []uint8, err error
 			return nil, nil, byteErr(name, 0, "gzip: %w", err)
 		}
 		defer zr.Close()
-		return decodeIDXRaw(zr, name)
+		return decodeIDXRaw(zr, name, gzSize)
 	}
-	return decodeIDXRaw(br, name)
+	return decodeIDXRaw(br, name, rawSize)
 }
 
-func decodeIDXRaw(r io.Reader, name string) ([]int, []uint8, error) {
+func decodeIDXRaw(r io.Reader, name string, size int64) ([]int, []uint8, error) {
 	var hdr [4]byte
 	if n, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, nil, byteErr(name, int64(n), "truncated IDX header: %v", eofAsUnexpected(err))
@@ -60,15 +73,29 @@ func decodeIDXRaw(r io.Reader, name string) ([]int, []uint8, error) {
 		}
 		v := binary.BigEndian.Uint32(hdr[:])
 		dims[d] = int(v)
-		total *= int64(v)
+		if v != 0 && total > maxIDXBytes/int64(v) {
+			total = maxIDXBytes + 1
+		} else {
+			total *= int64(v)
+		}
 		if total > maxIDXBytes {
 			return nil, nil, byteErr(name, off, "IDX dimensions %v announce more than %d bytes", dims[:d+1], int64(maxIDXBytes))
 		}
 	}
 	start := int64(4 + 4*nd)
-	// ReadAll grows its buffer with the data actually present, so a header that
-	// lies about the size cannot make us allocate it up front.
-	payload, err := io.ReadAll(io.LimitReader(r, total))
+	var payload []byte
+	var err error
+	if size-start >= total {
+		payload = make([]byte, total)
+		var n int
+		n, err = io.ReadFull(r, payload)
+		payload = payload[:n]
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			err = nil // reported as truncated below
+		}
+	} else {
+		payload, err = io.ReadAll(io.LimitReader(r, total))
+	}
 	if err != nil {
 		return nil, nil, byteErr(name, start+int64(len(payload)), "read: %w", err)
 	}
@@ -89,14 +116,26 @@ func eofAsUnexpected(err error) error {
 	return err
 }
 
-// decodeIDXFile opens path and decodes it.
+// decodeIDXFile opens path and decodes it, taking the size hints from the
+// file size and, for gzip, from the ISIZE trailer (the decompressed length
+// modulo 2^32, RFC 1952), capped at 1 GiB.
 func decodeIDXFile(path string) ([]int, []uint8, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data: read %q: %w", path, err)
 	}
 	defer f.Close()
-	return DecodeIDX(f, path)
+	rawSize, gzSize := int64(-1), int64(-1)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		rawSize = st.Size()
+		var tail [4]byte
+		if rawSize >= 18 {
+			if _, err := f.ReadAt(tail[:], rawSize-4); err == nil {
+				gzSize = min(int64(binary.LittleEndian.Uint32(tail[:])), 1<<30)
+			}
+		}
+	}
+	return decodeIDX(f, path, rawSize, gzSize)
 }
 
 // ReadIDX reads an image file (N, H, W) and its label file (N) and returns

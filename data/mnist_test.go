@@ -113,6 +113,7 @@ func TestMNISTDirSearch(t *testing.T) {
 		env := filepath.Join(t.TempDir(), "goenv")
 		writeFile(t, env, []byte("GOMODCACHE="+root+"\n"))
 		t.Setenv("GOENV", env)
+		t.Setenv("GOTELEMETRY", "off") // no telemetry child writing into the temporary HOME
 		t.Setenv("PATH", filepath.Dir(goBin))
 		if got, err := MNISTDir(); err != nil || got != want {
 			t.Fatalf("got %q, %v; want %q", got, err, want)

@@ -90,6 +90,7 @@ func ParseSpec(s string) (Spec, error) {
 		return Spec{}, fmt.Errorf("data: spec %q: %s; accepted forms: %s", s, fmt.Sprintf(format, args...), SpecForms)
 	}
 	name, path, hasPath := strings.Cut(strings.TrimSpace(s), ":")
+	name = strings.TrimSpace(name)
 	var kind Kind
 	for _, k := range kinds {
 		if strings.EqualFold(name, k.String()) {
@@ -106,18 +107,12 @@ func ParseSpec(s string) (Spec, error) {
 		}
 		return sp, nil
 	}
-	if !hasPath || path == "" {
-		return bad("%s needs a path", kind)
-	}
 	if i := strings.LastIndexByte(path, '?'); i >= 0 {
 		q, err := url.ParseQuery(path[i+1:])
 		if err != nil {
 			return bad("options %q: %v", path[i+1:], err)
 		}
 		path = path[:i]
-		if path == "" {
-			return bad("%s needs a path", kind)
-		}
 		allowed := optionKeys(kind)
 		for k, v := range q {
 			if !slices.Contains(allowed, k) {
@@ -138,7 +133,10 @@ func ParseSpec(s string) (Spec, error) {
 			return bad("%v", err)
 		}
 	}
-	sp.Path = path
+	// Spaces around the path are dropped, as around the whole spec.
+	if sp.Path = strings.TrimSpace(path); !hasPath || sp.Path == "" {
+		return bad("%s needs a path", kind)
+	}
 	return sp, nil
 }
 
@@ -205,6 +203,8 @@ func (s Spec) String() string {
 			q.Set(k, v)
 		}
 		out += "?" + q.Encode()
+	} else if strings.Contains(s.Path, "?") {
+		out += "?" // so that the path's own '?' is not read as the options' start
 	}
 	return out
 }

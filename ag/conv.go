@@ -60,8 +60,14 @@ func (t *Tape) Conv2dFused(x, w, b *Var, stride, pad, groups int, f ConvFuse) *V
 	if c.poolK > 0 {
 		arg = t.scratchInt32(out.Value.Numel())
 	}
-	c.forward(t, out.Value.Data, arg)
-	t.record(out, func(g []float32) { c.backward(t, g, out.Value.Data, arg) }, present(x, w, b)...)
+	// The weight gradient needs the column matrix again: keeping the forward's
+	// (N*OH*OW*C/groups*KH*KW floats) is cheaper than unfolding twice.
+	var cols []float32
+	if t.grad && w.needsGrad {
+		cols = t.scratch(c.n * c.groups * c.kg * c.p)
+	}
+	c.forward(t, out.Value.Data, arg, cols)
+	t.record(out, func(g []float32) { c.backward(t, g, out.Value.Data, arg, cols) }, present(x, w, b)...)
 	return out
 }
 
@@ -149,10 +155,20 @@ func (c *convPlan) im2col(col []float32, n0, n1, gr int) {
 	}
 }
 
-// forward computes the output into out; arg receives the pooling argmax.
-func (c *convPlan) forward(t *Tape, out []float32, arg []int32) {
+// colsOf returns chunk [n0, n1)'s column matrices (one per group, (kg, L)
+// each) within the stored cols of the whole batch.
+func (c *convPlan) colsOf(cols []float32, n0, n1 int) []float32 {
+	return cols[n0*c.groups*c.kg*c.p : n1*c.groups*c.kg*c.p]
+}
+
+// forward computes the output into out; arg receives the pooling argmax and
+// cols, when not nil, every chunk's column matrices for backward.
+func (c *convPlan) forward(t *Tape, out []float32, arg []int32, cols []float32) {
 	l := c.nb * c.p
 	colSize, ySize := c.kg*l, c.o*l
+	if cols != nil {
+		colSize = 0
+	}
 	buf := t.scratch(c.parts * (colSize + ySize))
 	wd := c.w.Value.Data
 	runParts(c.parts, c.chunks, func(part, lo, hi int) {
@@ -162,6 +178,9 @@ func (c *convPlan) forward(t *Tape, out []float32, arg []int32) {
 			n0, n1 := c.chunkRange(ch)
 			l := (n1 - n0) * c.p
 			for gr := 0; gr < c.groups; gr++ {
+				if cols != nil {
+					col = c.colsOf(cols, n0, n1)[gr*c.kg*l:]
+				}
 				c.im2col(col, n0, n1, gr)
 				kernels.Sgemm(false, false, c.og, l, c.kg, 1, wd[gr*c.og*c.kg:], c.kg, col, l, 0, y[gr*c.og*l:], l)
 			}
@@ -188,9 +207,8 @@ func (c *convPlan) epilogue(out []float32, arg []int32, y []float32, n0, n1 int)
 				bias = bd[o]
 			}
 			if c.poolK > 0 {
-				// max(v) + b == max(v + b): pool first, then add the bias to fewer values.
-				kernels.MaxPoolPlane(dst, arg[(i*c.o+o)*op:][:op], src, c.g.OH, c.g.OW, c.poolK, c.poolS)
-				src = dst
+				kernels.MaxPoolPlaneBias(dst, arg[(i*c.o+o)*op:][:op], src, c.g.OH, c.g.OW, c.poolK, c.poolS, bias, c.relu)
+				continue
 			}
 			if c.relu {
 				for j, v := range src {
@@ -206,29 +224,28 @@ func (c *convPlan) epilogue(out []float32, arg []int32, y []float32, n0, n1 int)
 }
 
 // backward accumulates the gradients of x, w and b from the output gradient g;
-// out is the forward's output and arg its pooling argmax.
-func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32) {
+// out is the forward's output, arg its pooling argmax and cols its stored
+// column matrices (nil when w needs no gradient).
+func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32, cols []float32) {
 	l := c.nb * c.p
 	wk := c.o * c.kg // weights, all groups
 	colSize, gSize := c.kg*l, c.o*l
 	per := colSize + gSize + wk + c.o
 	buf := t.scratch(c.parts * per)
-	clear(buf)
 	needW, needX, needB := c.w.needsGrad, c.x.needsGrad, c.b != nil && c.b.needsGrad
 	var dx []float32
 	if needX {
 		dx = t.gradOf(c.x)
 	}
-	// With fewer column rows than outputs (a first layer: kg = KH*KW), the weight
-	// gradient is computed transposed, (kg, og) per group, which suits the sgemm's
-	// wide register tile far better than (og, kg) would.
-	transDW := c.kg < c.og
+	transDW := convTransDW(c.kg, c.og)
 	wd := c.w.Value.Data
 	chw := c.c * c.g.H * c.g.W
 	runParts(c.parts, c.chunks, func(part, lo, hi int) {
 		pb := buf[part*per:][:per]
-		col, gb := pb[:colSize], pb[colSize:colSize+gSize]
+		dcol, gb := pb[:colSize], pb[colSize:colSize+gSize]
 		dw, db := pb[colSize+gSize:][:wk], pb[colSize+gSize+wk:][:c.o]
+		clear(dw)
+		clear(db)
 		for ch := lo; ch < hi; ch++ {
 			n0, n1 := c.chunkRange(ch)
 			l := (n1 - n0) * c.p
@@ -236,7 +253,7 @@ func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32) {
 			for gr := 0; gr < c.groups; gr++ {
 				gg := gb[gr*c.og*l:]
 				if needW {
-					c.im2col(col, n0, n1, gr)
+					col := c.colsOf(cols, n0, n1)[gr*c.kg*l:]
 					if transDW {
 						kernels.Sgemm(false, true, c.kg, c.og, l, 1, col, l, gg, l, 1, dw[gr*c.og*c.kg:], c.og)
 					} else {
@@ -244,9 +261,9 @@ func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32) {
 					}
 				}
 				if needX {
-					kernels.Sgemm(true, false, c.kg, l, c.og, 1, wd[gr*c.og*c.kg:], c.kg, gg, l, 0, col, l)
+					kernels.Sgemm(true, false, c.kg, l, c.og, 1, wd[gr*c.og*c.kg:], c.kg, gg, l, 0, dcol, l)
 					for i := n0; i < n1; i++ {
-						kernels.Col2im(dx[i*chw+gr*c.cg*c.g.H*c.g.W:], col[(i-n0)*c.p:], l, c.g)
+						kernels.Col2im(dx[i*chw+gr*c.cg*c.g.H*c.g.W:], dcol[(i-n0)*c.p:], l, c.g)
 					}
 				}
 			}
@@ -289,9 +306,6 @@ func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32) {
 func (c *convPlan) gatherGrad(gb, db, g, out []float32, arg []int32, n0, n1 int) {
 	l := (n1 - n0) * c.p
 	op := c.outPlane()
-	if c.poolK > 0 {
-		clear(gb[:c.o*l])
-	}
 	for i := n0; i < n1; i++ {
 		for o := 0; o < c.o; o++ {
 			gi := g[(i*c.o+o)*op:][:op]
@@ -300,14 +314,7 @@ func (c *convPlan) gatherGrad(gb, db, g, out []float32, arg []int32, n0, n1 int)
 			var s float32
 			switch {
 			case c.poolK > 0:
-				ai := arg[(i*c.o+o)*op:][:op]
-				for j, v := range gi {
-					if c.relu && yi[j] <= 0 {
-						continue
-					}
-					dst[ai[j]] += v
-					s += v
-				}
+				s = kernels.MaxPoolPlaneGrad(dst, gi, yi, arg[(i*c.o+o)*op:][:op], c.g.OH, c.g.OW, c.poolK, c.poolS, c.relu)
 			case c.relu:
 				for j, v := range gi {
 					if yi[j] > 0 {
@@ -327,3 +334,9 @@ func (c *convPlan) gatherGrad(gb, db, g, out []float32, arg []int32, n0, n1 int)
 		}
 	}
 }
+
+// convTransDW reports whether the weight gradient of a group, (og, kg), is
+// better computed transposed, as col x g^T giving (kg, og). With few column rows
+// (a first layer, kg = KH*KW) the transposed product suits the sgemm's wide
+// register tile far better.
+var convTransDW = func(kg, og int) bool { return kg < og }

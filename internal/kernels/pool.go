@@ -15,8 +15,8 @@ func PoolOut(n, k, stride int) int {
 // MaxPool2d max-pools planes consecutive (h, w) planes of x with a k x k window
 // and the given stride into y (planes, oh, ow), oh = PoolOut(h, k, stride), and
 // records in arg the offset within its input plane of each maximum: the first in
-// row-major window order, or the last NaN when the window holds any (as PyTorch's
-// CPU kernel does).
+// row-major window order. A NaN in a window propagates to y, as in PyTorch, and
+// its position is the argmax.
 func MaxPool2d(y []float32, arg []int32, x []float32, planes, h, w, k, stride int) {
 	oh, ow := PoolOut(h, k, stride), PoolOut(w, k, stride)
 	for p := 0; p < planes; p++ {
@@ -31,7 +31,9 @@ func MaxPoolPlane(y []float32, arg []int32, x []float32, h, w, k, stride int) {
 	arg = arg[:oh*ow]
 	x = x[:h*w]
 	if k == 2 && stride == 2 {
-		maxPool2x2(y, arg, x, w, oh, ow)
+		if !maxPool2x2Fast(y, arg, x, w, oh, ow, 0, false) {
+			maxPool2x2(y, arg, x, w, oh, ow)
+		}
 		return
 	}
 	for oy := 0; oy < oh; oy++ {
@@ -52,11 +54,9 @@ func MaxPoolPlane(y []float32, arg []int32, x []float32, h, w, k, stride int) {
 	}
 }
 
-// maxPool2x2 is the 2x2, stride-2 window of MaxPoolPlane, written without
-// data-dependent branches (the compiler emits conditional moves), since on real
-// activations which of the four wins is a coin toss that a branch predictor
-// loses. Ties go to the first in row-major order; a NaN propagates to y (its
-// argmax is then one of the window's positions, unspecified).
+// maxPool2x2 is the 2x2, stride-2 window of MaxPoolPlane in plain Go, used
+// where the assembly is not. Ties go to the first in row-major order; a NaN
+// propagates and is the argmax (the first NaN of the pair that holds one).
 func maxPool2x2(y []float32, arg []int32, x []float32, w, oh, ow int) {
 	for oy := 0; oy < oh; oy++ {
 		r0 := x[2*oy*w : 2*oy*w+2*ow]
@@ -69,20 +69,74 @@ func maxPool2x2(y []float32, arg []int32, x []float32, w, oh, ow int) {
 			i := 2 * ox
 			a, b, c, d := r0[i], r0[i+1], r1[i], r1[i+1]
 			i0, i1 := top+int32(i), bot+int32(i)
-			if b > a {
+			if b > a || b != b {
 				i0++
 			}
-			if d > c {
+			if d > c || d != d {
 				i1++
 			}
 			m0, m1 := max(a, b), max(c, d)
-			if m1 > m0 {
+			if m1 > m0 || m1 != m1 {
 				i0 = i1
 			}
 			yo[ox] = max(m0, m1)
 			ao[ox] = i0
 		}
 	}
+}
+
+// MaxPoolPlaneBias is MaxPoolPlane followed by y += bias and, with relu, y =
+// max(y, 0): the epilogue of a convolution with fused bias, ReLU and max-pool
+// (pooling first is exact, as max(v) + b == max(v + b), and ReLU is monotone).
+func MaxPoolPlaneBias(y []float32, arg []int32, x []float32, h, w, k, stride int, bias float32, relu bool) {
+	oh, ow := PoolOut(h, k, stride), PoolOut(w, k, stride)
+	y = y[:oh*ow]
+	if k == 2 && stride == 2 && maxPool2x2Fast(y, arg, x[:h*w], w, oh, ow, bias, relu) {
+		return
+	}
+	MaxPoolPlane(y, arg, x, h, w, k, stride)
+	if relu {
+		for i, v := range y {
+			y[i] = max(v+bias, 0)
+		}
+		return
+	}
+	for i := range y {
+		y[i] += bias
+	}
+}
+
+// MaxPoolPlaneGrad sets dst (h, w) to the gradient of one max-pooled plane's
+// input: g at each window's recorded argmax (summed where windows overlap) and 0
+// elsewhere; with relu (a ReLU after the pooling) only where the output y > 0.
+// It returns the sum of the gradients routed, the bias gradient of a fused
+// convolution epilogue.
+func MaxPoolPlaneGrad(dst, g, y []float32, arg []int32, h, w, k, stride int, relu bool) float32 {
+	oh, ow := PoolOut(h, k, stride), PoolOut(w, k, stride)
+	dst, g, y, arg = dst[:h*w], g[:oh*ow], y[:oh*ow], arg[:oh*ow]
+	if k == 2 && stride == 2 {
+		if s, ok := maxPool2x2GradFast(dst, g, y, arg, w, oh, ow, relu); ok {
+			// The kernel writes the 2*oh x 2*ow corner; floor mode leaves an odd last
+			// column and row that no window reads.
+			if w > 2*ow {
+				for r := 0; r < 2*oh; r++ {
+					clear(dst[r*w+2*ow : (r+1)*w])
+				}
+			}
+			clear(dst[2*oh*w:])
+			return s
+		}
+	}
+	clear(dst)
+	var s float32
+	for i, v := range g {
+		if relu && !(y[i] > 0) {
+			continue
+		}
+		dst[arg[i]] += v
+		s += v
+	}
+	return s
 }
 
 // MaxPool2dBackward adds each gradient dy of a max-pooled output into dx at the

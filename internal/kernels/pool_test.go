@@ -167,3 +167,55 @@ func BenchmarkMaxPool2d(b *testing.B) {
 		})
 	}
 }
+
+// TestMaxPoolPlaneFused checks the conv-epilogue pooling (bias, ReLU) and its
+// dense gradient against the naive pool, on planes wide enough for several
+// 16-output blocks and with odd sizes that floor mode truncates.
+func TestMaxPoolPlaneFused(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, c := range []struct{ h, w, k, s int }{
+		{26, 26, 2, 2}, {11, 11, 2, 2}, {5, 70, 2, 2}, {3, 33, 2, 2}, {2, 2, 2, 2}, {7, 9, 3, 2}, {6, 5, 2, 1},
+	} {
+		for _, relu := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%+v,relu=%v", c, relu), func(t *testing.T) {
+				x := randVec(r, c.h*c.w)
+				const bias = 0.25
+				wantY, wantArg := maxPoolRef(x, 1, c.h, c.w, c.k, c.s)
+				for i := range wantY {
+					wantY[i] += bias
+					if relu {
+						wantY[i] = max(wantY[i], 0)
+					}
+				}
+				y := make([]float32, len(wantY))
+				arg := make([]int32, len(wantY))
+				MaxPoolPlaneBias(y, arg, x, c.h, c.w, c.k, c.s, bias, relu)
+				for i := range y {
+					if y[i] != wantY[i] || arg[i] != wantArg[i] {
+						t.Fatalf("out %d: %v@%d, want %v@%d", i, y[i], arg[i], wantY[i], wantArg[i])
+					}
+				}
+				g := randVec(r, len(y))
+				want := make([]float32, len(x))
+				var wantSum float64
+				for i, v := range g {
+					if relu && !(y[i] > 0) {
+						continue
+					}
+					want[wantArg[i]] += v
+					wantSum += float64(v)
+				}
+				dst := randVec(r, len(x)) // garbage: every element must be written
+				s := MaxPoolPlaneGrad(dst, g, y, arg, c.h, c.w, c.k, c.s, relu)
+				for i := range dst {
+					if dst[i] != want[i] {
+						t.Fatalf("grad[%d] = %v, want %v", i, dst[i], want[i])
+					}
+				}
+				if math.Abs(float64(s)-wantSum) > 1e-5*(1+math.Abs(wantSum)) {
+					t.Fatalf("routed sum %v, want %v", s, wantSum)
+				}
+			})
+		}
+	}
+}

@@ -15,4 +15,16 @@
 // one flat JSON object with sorted keys, atomically (temporary file, fsync,
 // rename). JSON has no NaN, so non-finite values are written as null and read
 // back as NaN.
+//
+// # TensorBoard
+//
+// EventWriter writes scalars to a TensorBoard event file,
+// events.out.tfevents.<unix seconds>.<hostname>, so runs can be watched with
+// the tool people already use. The format is small enough to write by hand,
+// with no protobuf dependency: a sequence of TFRecords (uint64 length, masked
+// CRC-32C of the length, data, masked CRC-32C of the data; the mask is
+// ((crc >> 15) | (crc << 17)) + 0xa282ead8), each holding a serialized
+// tensorflow.Event: wall_time (field 1, double), step (2, int64),
+// file_version (3, string; "brain.Event:2" in the first event) or summary (5,
+// a Summary of Values with tag (1, string) and simple_value (2, float)).
 package report

@@ -11,7 +11,8 @@ import (
 // set to fill (torchvision RandomAffine without shear, bilinear). The angle
 // is uniform in [-degrees, degrees] (positive turns counter-clockwise as the
 // image is viewed), the shift uniform in [-translate*W, translate*W] columns
-// and [-translate*H, translate*H] rows, the scale uniform in its range.
+// and [-translate*H, translate*H] rows, rounded to whole pixels, the scale
+// uniform in its range.
 // Shape preserving.
 type Affine struct {
 	degrees   float64

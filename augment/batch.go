@@ -18,17 +18,26 @@ import (
 // View v of example i (its position in the batch) draws from a PCG stream
 // seeded from (seed, i, v) only, so the result does not depend on the number
 // of workers or the split of the batch.
+//
+// Pass a different seed at every step (for instance the step number): the
+// same seed gives example position i the same views again.
 type Batch struct {
 	views *MultiView
 	grain int
-	pool  sync.Pool // *batchWorker
 }
 
-type batchWorker struct {
+// worker is one goroutine's reseedable random stream and scratch image.
+type worker struct {
 	pcg rand.PCG
 	rng *rand.Rand
 	img []float32 // one source example converted from uint8
 }
+
+var workers = sync.Pool{New: func() any {
+	w := &worker{}
+	w.rng = rand.New(&w.pcg)
+	return w
+}}
 
 // DefaultGrain is the default number of examples a worker takes at least.
 const DefaultGrain = 16
@@ -45,13 +54,7 @@ func NewBatch(m *MultiView, grain int) (*Batch, error) {
 	if grain == 0 {
 		grain = DefaultGrain
 	}
-	b := &Batch{views: m, grain: grain}
-	b.pool.New = func() any {
-		w := &batchWorker{}
-		w.rng = rand.New(&w.pcg)
-		return w
-	}
-	return b, nil
+	return &Batch{views: m, grain: grain}, nil
 }
 
 // Views returns the multi-view augmentation the batch runs.
@@ -65,7 +68,7 @@ func (b *Batch) Float(seed uint64, dst [][]float32, src []float32, s Shape, idx 
 	n := b.prepare(dst, len(src), s, idx)
 	L := s.Len()
 	kernels.Parallel(n, b.grain, func(lo, hi int) {
-		w := b.pool.Get().(*batchWorker)
+		w := workers.Get().(*worker)
 		for i := lo; i < hi; i++ {
 			j := i
 			if idx != nil {
@@ -73,7 +76,7 @@ func (b *Batch) Float(seed uint64, dst [][]float32, src []float32, s Shape, idx 
 			}
 			b.example(w, seed, i, dst, src[j*L:(j+1)*L], s)
 		}
-		b.pool.Put(w)
+		workers.Put(w)
 	})
 }
 
@@ -83,7 +86,7 @@ func (b *Batch) Uint8(seed uint64, dst [][]float32, src []uint8, s Shape, idx []
 	n := b.prepare(dst, len(src), s, idx)
 	L := s.Len()
 	kernels.Parallel(n, b.grain, func(lo, hi int) {
-		w := b.pool.Get().(*batchWorker)
+		w := workers.Get().(*worker)
 		if cap(w.img) < L {
 			w.img = make([]float32, L)
 		}
@@ -96,11 +99,11 @@ func (b *Batch) Uint8(seed uint64, dst [][]float32, src []uint8, s Shape, idx []
 			ToFloat(img, src[j*L:(j+1)*L])
 			b.example(w, seed, i, dst, img, s)
 		}
-		b.pool.Put(w)
+		workers.Put(w)
 	})
 }
 
-func (b *Batch) example(w *batchWorker, seed uint64, i int, dst [][]float32, img []float32, s Shape) {
+func (b *Batch) example(w *worker, seed uint64, i int, dst [][]float32, img []float32, s Shape) {
 	for v, t := range b.views.views {
 		ol := t.OutShape(s).Len()
 		seedView(&w.pcg, seed, i, v)

@@ -46,15 +46,20 @@ func benchViews(b *testing.B, bt *Batch, n int) {
 	idx := make([]int, n)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for it := 0; it < b.N; it++ {
 		for i := range idx {
 			idx[i] = rng.IntN(pool)
 		}
 		bt.Uint8(uint64(it), dst, src, s, idx)
 	}
+	cpu := processCPU() - cpu0
 	sec := b.Elapsed().Seconds()
 	b.ReportMetric(float64(b.N*n)/sec, "images/s")
 	b.ReportMetric(float64(b.N*n*views)/sec, "views/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(b.N*n)/cpu, "images/cpu-s")
+	}
 }
 
 func BenchmarkW1Views(b *testing.B) {

@@ -1,7 +1,9 @@
 package augment
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -145,4 +147,27 @@ func TestRowNoiseAndMask(t *testing.T) {
 	if _, err := NewRowNoise(0.1, []float32{-1}); err == nil {
 		t.Fatal("negative scale accepted")
 	}
+}
+
+func TestApplyRows(t *testing.T) {
+	const n, d = 300, 12
+	x, _ := scarfData(n, d)
+	m := Must(FitMarginals(x, n, d))
+	s := Must(NewComposeRows(Must(NewSCARF(m, 0.5)), Must(NewRowNoise(0.01, nil))))
+	want := make([]float32, n*d)
+	var pcg rand.PCG
+	rng := rand.New(&pcg)
+	for i := 0; i < n; i++ {
+		seedView(&pcg, 9, i, 0)
+		s.Apply(rng, want[i*d:(i+1)*d], x[i*d:(i+1)*d])
+	}
+	for _, grain := range []int{0, 1, 7, 1000} {
+		got := make([]float32, n*d)
+		ApplyRows(s, 9, got, x, d, grain)
+		assertClose(t, fmt.Sprint("grain ", grain), got, want, 0)
+	}
+	inplace := append([]float32(nil), x...)
+	ApplyRows(s, 9, inplace, inplace, d, 3)
+	assertClose(t, "in place", inplace, want, 0)
+	mustPanic(t, "bad d", func() { ApplyRows(s, 1, want, x, 7, 0) })
 }

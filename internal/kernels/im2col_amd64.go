@@ -18,7 +18,7 @@ func copyRows(dst []float32, ds int, src []float32, ss int, rows, n int) {
 	if rows <= 0 || n <= 0 {
 		return
 	}
-	checkRows(dst, ds, src, ss, rows, n)
+	checkRowBlock(dst, ds, src, ss, rows, n)
 	if useAVX512Rows {
 		copyRowsAVX512(&dst[0], ds, &src[0], ss, rows, n)
 		return
@@ -31,7 +31,7 @@ func addRows(dst []float32, ds int, src []float32, ss int, rows, n int) {
 	if rows <= 0 || n <= 0 {
 		return
 	}
-	checkRows(dst, ds, src, ss, rows, n)
+	checkRowBlock(dst, ds, src, ss, rows, n)
 	if useAVX512Rows {
 		addRowsAVX512(&dst[0], ds, &src[0], ss, rows, n)
 		return

@@ -2,7 +2,11 @@
 
 package kernels
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // Run-time choice of the distance kernels: AVX-512F (16 lanes) when the CPU and
 // OS support it, else AVX2 with FMA (8 lanes), else the plain-Go loops. The
@@ -96,4 +100,18 @@ func dotU8(a []float32, b []uint8) float32 {
 		s += dotU8Generic(a, b)
 	}
 	return s
+}
+
+// prefetchRows issues PREFETCHT0 for the cache lines of the first nbytes of
+// each listed row of the matrix at base, whose rows are stride bytes apart.
+//
+//go:noescape
+func prefetchRows(base *byte, rows *uint32, n, stride, nbytes int)
+
+func prefetch[T float32 | uint8 | uint32](data []T, rows []uint32, rowLen, nbytes int) {
+	if len(rows) == 0 || len(data) == 0 || nbytes <= 0 {
+		return
+	}
+	size := int(unsafe.Sizeof(data[0]))
+	prefetchRows((*byte)(unsafe.Pointer(&data[0])), &rows[0], len(rows), size*rowLen, min(nbytes, size*rowLen))
 }

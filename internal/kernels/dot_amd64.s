@@ -315,3 +315,33 @@ u82done:
 	MOVSS  X0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func prefetchRows(base *byte, rows *uint32, n, stride, nbytes int)
+// Prefetches the cache lines of the first nbytes (> 0) of each listed row,
+// rows being stride bytes apart. Prefetches never fault.
+TEXT ·prefetchRows(SB), NOSPLIT, $0-40
+	MOVQ base+0(FP), SI
+	MOVQ rows+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ stride+24(FP), R8
+	MOVQ nbytes+32(FP), R9
+
+pfrows:
+	TESTQ CX, CX
+	JZ    pfdone
+	MOVL  (DI), AX
+	IMULQ R8, AX
+	LEAQ  (SI)(AX*1), DX
+	MOVQ  R9, BX
+
+pflines:
+	PREFETCHT0 (DX)
+	ADDQ       $64, DX
+	SUBQ       $64, BX
+	JGT        pflines
+	ADDQ       $4, DI
+	DECQ       CX
+	JMP        pfrows
+
+pfdone:
+	RET

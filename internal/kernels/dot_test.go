@@ -148,3 +148,36 @@ func BenchmarkDot(b *testing.B) {
 		_ = sink
 	}
 }
+
+func TestDotRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, d := range []int{1, 5, 16, 128, 300} {
+		t.Run(fmt.Sprint(d), func(t *testing.T) {
+			const n = 50
+			data := randVec(r, n*d)
+			codes := randCodes(r, n*d)
+			q := randVec(r, d)
+			rows := []uint32{49, 0, 7, 7, 23}
+			out := make([]float32, len(rows))
+			check := func(name string, want func(row int) float64) {
+				for i, row := range rows {
+					if w := want(int(row)); math.Abs(float64(out[i])-w) > 1e-3*(1+math.Abs(w)) {
+						t.Errorf("%s row %d: %v, want %v", name, row, out[i], w)
+					}
+				}
+			}
+			DotRows(q, data, rows, out)
+			check("DotRows", func(i int) float64 { return dotRef(q, data[i*d:(i+1)*d]) })
+			L2SqRows(q, data, rows, out)
+			check("L2SqRows", func(i int) float64 { return l2Ref(q, data[i*d:(i+1)*d]) })
+			DotU8Rows(q, codes, rows, out)
+			check("DotU8Rows", func(i int) float64 { return dotU8Ref(q, codes[i*d:(i+1)*d]) })
+		})
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("row out of range: no panic")
+		}
+	}()
+	DotRows(make([]float32, 4), make([]float32, 8), []uint32{2}, make([]float32, 1))
+}

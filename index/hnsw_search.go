@@ -61,15 +61,29 @@ func (h *HNSW) searchLayer(s *searcher, q *query, ep uint32, epD float32, ef, le
 		}
 		s.cand.pop()
 		nb := h.neighbours(s, c.slot, level, locked)
-		for i, v := range nb {
-			if visited[v] == epoch {
-				continue
+		fresh := s.fresh[:0]
+		for _, v := range nb {
+			if visited[v] != epoch {
+				visited[v] = epoch
+				fresh = append(fresh, v)
 			}
-			visited[v] = epoch
-			if i+1 < len(nb) {
-				st.prefetch(nb[i+1])
-			}
-			d := st.dist(q, v)
+		}
+		s.fresh = fresh
+		if len(fresh) == 0 {
+			continue
+		}
+		if cap(s.dists) < len(fresh) {
+			s.dists = make([]float32, len(fresh)+32)
+		}
+		dists := s.dists[:len(fresh)]
+		if level == 0 {
+			// Their link lists are read when they are expanded: hnswlib keeps
+			// links and vector in one block per node for the same reason.
+			kernels.PrefetchRows(h.links0, fresh, h.maxM0+1, 4*(h.maxM0+1))
+		}
+		st.distRows(q, fresh, dists)
+		for i, v := range fresh {
+			d := dists[i]
 			if len(s.top) < ef || d < lower {
 				s.cand.push(cand{d, v})
 				if sel.ok(v) {

@@ -8,11 +8,13 @@ type searcher struct {
 	cand    minHeap
 	top     maxHeap
 	nbuf    []uint32 // neighbour list copied under its lock
-	work    []cand   // sorted candidates
-	chosen  []cand   // heuristic selection
-	q       query    // the query
-	nq      query    // a stored node as query (heuristic)
-	lq      query    // a neighbour being pruned
+	fresh   []uint32 // unvisited neighbours of the node being expanded
+	dists   []float32
+	work    []cand // sorted candidates
+	chosen  []cand // heuristic selection
+	q       query  // the query
+	nq      query  // a stored node as query (heuristic)
+	lq      query  // a neighbour being pruned
 	vbuf    []float32
 }
 

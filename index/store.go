@@ -304,5 +304,28 @@ func (sel *selector) ok(slot uint32) bool {
 // all reports whether every slot is returnable (no checks needed).
 func (sel *selector) all() bool { return sel.dead == nil && sel.allowed == nil && sel.exclude < 0 }
 
-// prefetch hints that slot's vector is about to be read. (A no-op for now.)
-func (s *store) prefetch(slot uint32) {}
+// distRows computes out[i] = dist(q, rows[i]) with the gathering kernels,
+// which prefetch every row before the first product.
+func (s *store) distRows(q *query, rows []uint32, out []float32) {
+	out = out[:len(rows)]
+	switch {
+	case q.codes:
+		kernels.DotU8Rows(q.qs, s.codes, rows, out)
+		if s.metric == L2 {
+			for i, r := range rows {
+				out[i] = q.qn - 2*(q.bias+out[i]) + s.qnorms[r]
+			}
+		} else {
+			for i := range out {
+				out[i] = -(q.bias + out[i])
+			}
+		}
+	case s.metric == L2:
+		kernels.L2SqRows(q.v, s.vecs, rows, out)
+	default:
+		kernels.DotRows(q.v, s.vecs, rows, out)
+		for i := range out {
+			out[i] = -out[i]
+		}
+	}
+}

@@ -4,19 +4,35 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// Spin budgets, in runtime.Gosched rounds (each well under a microsecond when the
-// run queue is empty). A worker that has just finished a job keeps polling for the
-// next one for spinIdle rounds before it parks on its channel, and a caller waits
-// spinWait rounds for borrowed workers before it parks on the WaitGroup. Training
-// issues many small kernels back to back, and waking a parked goroutine on another
-// core costs a futex round trip (several microseconds), which is more than a
-// 1e5-FLOP kernel takes.
+// Spin budgets. A worker that has just finished a job keeps polling for the next
+// one for spinIdle before it parks on its channel, and a caller waits up to
+// spinWait for borrowed workers before it parks on the WaitGroup. Training issues
+// many small kernels back to back, and waking a parked goroutine on another core
+// costs a futex round trip (several microseconds), more than a 1e5-FLOP kernel
+// takes. Polling yields with runtime.Gosched, so goroutines of the same program
+// still run; the budgets are short so that an idle program does not burn a core.
 const (
-	spinIdle = 4096
-	spinWait = 1 << 16
+	spinIdle = 50 * time.Microsecond
+	spinWait = 20 * time.Microsecond
 )
+
+// spinUntil polls done, yielding between polls, until it reports true (returns
+// true) or budget has passed (returns false).
+func spinUntil(done func() bool, budget time.Duration) bool {
+	start := time.Now()
+	for i := 1; ; i++ {
+		if done() {
+			return true
+		}
+		if i%16 == 0 && time.Since(start) > budget {
+			return false
+		}
+		runtime.Gosched()
+	}
+}
 
 // Worker states.
 const (
@@ -41,7 +57,8 @@ type pool struct {
 
 var thePool pool
 
-// borrow hands j to at most max idle workers and returns how many took it.
+// borrow hands j to at most max idle workers, taking a reference for each, and
+// returns how many took it.
 func (p *pool) borrow(j *job, max int) int {
 	ws := p.ensure(runtime.GOMAXPROCS(0) - 1)
 	got := 0
@@ -53,8 +70,7 @@ func (p *pool) borrow(j *job, max int) int {
 		if s == workerBusy || !w.state.CompareAndSwap(s, workerBusy) {
 			continue
 		}
-		j.wg.Add(1)
-		j.pending.Add(1)
+		j.refs.Add(1)
 		w.job.Store(j)
 		if s == workerParked {
 			w.wake <- struct{}{}
@@ -92,11 +108,8 @@ func (p *pool) ensure(n int) []*worker {
 func (w *worker) loop() {
 	w.state.Store(workerSpinning)
 	for {
-		j := w.job.Load()
-		for i := 0; j == nil && i < spinIdle; i++ {
-			runtime.Gosched()
-			j = w.job.Load()
-		}
+		var j *job
+		spinUntil(func() bool { j = w.job.Load(); return j != nil }, spinIdle)
 		if j == nil {
 			if w.state.CompareAndSwap(workerSpinning, workerParked) {
 				<-w.wake
@@ -108,11 +121,7 @@ func (w *worker) loop() {
 		}
 		w.job.Store(nil)
 		j.work()
-		// Become borrowable before signalling, so that a caller issuing the next
-		// call right away finds this worker idle. After pending reaches zero the
-		// caller may recycle j: wg.Done is the last touch.
 		w.state.Store(workerSpinning)
-		j.pending.Add(-1)
-		j.wg.Done()
+		j.release()
 	}
 }

@@ -136,17 +136,18 @@ func spawnParallel(n, grain int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// BenchmarkParallel measures the overhead of one parallel call whose chunks do
-// work items of about 10 ns each: n=2 is pure overhead, larger n shows where
-// splitting starts to pay.
+// BenchmarkParallel measures one parallel call of two chunks whose work takes
+// about us microseconds in total, for the pool and for the goroutine-per-call
+// baseline: us=0 is pure overhead.
 func BenchmarkParallel(b *testing.B) {
 	impls := []struct {
 		name string
 		f    func(n, grain int, fn func(lo, hi int))
 	}{{"pool", Parallel}, {"spawn", spawnParallel}}
-	for _, n := range []int{2, 1000, 10000} {
+	for _, us := range []int{0, 2, 10, 50} {
 		for _, im := range impls {
-			b.Run(fmt.Sprintf("%s/n%d", im.name, n), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/us%d", im.name, us), func(b *testing.B) {
+				n := 2 * max(1, us*100) // ~10 ns per item
 				sink := make([]float32, n)
 				fn := func(lo, hi int) {
 					for i := lo; i < hi; i++ {
@@ -159,7 +160,7 @@ func BenchmarkParallel(b *testing.B) {
 				}
 				b.ReportAllocs()
 				for b.Loop() {
-					im.f(n, 1, fn)
+					im.f(n, n/2, fn)
 				}
 			})
 		}

@@ -9,17 +9,18 @@ var avx2Kernel = kernel{
 	isa: isaAVX2, mr: 6, nr: 16, kc: 256, nc: 512,
 	parFlops:    1 << 21,
 	micro:       microAVX2,
+	stridedA:    true,
 	interleave4: interleave4AVX2,
 }
 
 //go:noescape
-func sgemmKernel6x16(ap, bp, c *float32, kc, ldc int, beta float32)
+func sgemmKernel6x16(a *float32, rsa, csa int, bp, c *float32, kc, ldc int, beta float32)
 
-func microAVX2(ap, bp, c []float32, kc, ldc int, beta float32) {
-	_ = ap[6*kc-1]
+func microAVX2(a []float32, rsa, csa int, bp, c []float32, kc, ldc int, beta float32) {
+	_ = a[5*rsa+(kc-1)*csa]
 	_ = bp[16*kc-1]
 	_ = c[5*ldc+15]
-	sgemmKernel6x16(&ap[0], &bp[0], &c[0], kc, ldc, beta)
+	sgemmKernel6x16(&a[0], rsa, csa, &bp[0], &c[0], kc, ldc, beta)
 }
 
 // avx512Kernel is the AVX-512F path: a 12x32 tile in 24 zmm accumulators.
@@ -27,17 +28,18 @@ var avx512Kernel = kernel{
 	isa: isaAVX512, mr: 12, nr: 32, kc: 384, nc: 512,
 	parFlops:    1 << 22,
 	micro:       microAVX512,
+	stridedA:    true,
 	interleave4: interleave4AVX512,
 }
 
 //go:noescape
-func sgemmKernel12x32(ap, bp, c *float32, kc, ldc int, beta float32)
+func sgemmKernel12x32(a *float32, rsa, csa int, bp, c *float32, kc, ldc int, beta float32)
 
-func microAVX512(ap, bp, c []float32, kc, ldc int, beta float32) {
-	_ = ap[12*kc-1]
+func microAVX512(a []float32, rsa, csa int, bp, c []float32, kc, ldc int, beta float32) {
+	_ = a[11*rsa+(kc-1)*csa]
 	_ = bp[32*kc-1]
 	_ = c[11*ldc+31]
-	sgemmKernel12x32(&ap[0], &bp[0], &c[0], kc, ldc, beta)
+	sgemmKernel12x32(&a[0], rsa, csa, &bp[0], &c[0], kc, ldc, beta)
 }
 
 //go:noescape

@@ -46,19 +46,25 @@ func gemmBlocked(kn *kernel, ws *workspace, transA, transB bool, m, n, k int, al
 			if pc > 0 {
 				bet = 1
 			}
-			packB(kn, ws.bp, b, ldb, transB, pc, jc, kc, nc)
+			packB(kn, ws.bp, b, ldb, transB, pc, jc, kc, nc, alpha)
 			for ic := 0; ic < m; ic += mr {
 				rows := min(mr, m-ic)
-				packA(kn, ws.ap, a, lda, transA, ic, pc, rows, kc, alpha)
+				ap, rsa, csa := ws.ap, 1, mr
+				if transA && rows == mr && kn.stridedA {
+					// mr contiguous values per k step already: read in place.
+					ap, csa = a[pc*lda+ic:], lda
+				} else {
+					packA(kn, ws.ap, a, lda, transA, ic, pc, rows, kc)
+				}
 				for jr := 0; jr < nc; jr += nr {
 					cols := min(nr, nc-jr)
 					bp := ws.bp[jr*kc:]
 					ct := c[ic*ldc+jc+jr:]
 					if rows == mr && cols == nr {
-						micro(ws.ap, bp, ct, kc, ldc, bet)
+						micro(ap, rsa, csa, bp, ct, kc, ldc, bet)
 						continue
 					}
-					micro(ws.ap, bp, ws.tile, kc, nr, 0)
+					micro(ap, rsa, csa, bp, ws.tile, kc, nr, 0)
 					mergeTile(ct, ldc, ws.tile, nr, rows, cols, bet)
 				}
 			}

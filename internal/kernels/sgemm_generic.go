@@ -9,11 +9,14 @@ var genericKernel = kernel{
 }
 
 // micro4x4 computes C[0:4, 0:4] = Ap*Bp + beta*C for packed 4 x kc and kc x 4
-// panels. The tile is computed as two 2x4 halves: eight accumulators plus six
+// panels; it supports only the packed layout (rsa=1, csa=4). The tile is computed as two 2x4 halves: eight accumulators plus six
 // operands fit the 15 usable XMM registers of amd64, whereas sixteen accumulators
 // spill to the stack and run at half the speed (measured 3 vs 6 GFLOPS per core
 // on Zen 5). The second half re-reads the B panel from L1.
-func micro4x4(ap, bp, c []float32, kc, ldc int, beta float32) {
+func micro4x4(ap []float32, rsa, csa int, bp, c []float32, kc, ldc int, beta float32) {
+	if rsa != 1 || csa != 4 {
+		panic("kernels: micro4x4 needs a packed A panel")
+	}
 	ap = ap[:4*kc]
 	bp = bp[:4*kc]
 	for h := 0; h < 4; h += 2 {

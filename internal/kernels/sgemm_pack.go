@@ -3,7 +3,7 @@ package kernels
 // Packing copies a block of A or B into the layout the micro-kernel streams: one
 // contiguous panel per register-tile row block (A) or column block (B), k-major,
 // zero padded to the full tile so that the kernel never needs edge cases. alpha is
-// folded into A while packing.
+// folded into B while packing (A panels of a transposed A may be read in place).
 //
 // Two of the four cases are plain copies of contiguous runs (transposed A,
 // non-transposed B). The other two are transpositions: a panel row gathers one
@@ -69,13 +69,13 @@ func zeroRows(dst []float32, ds, from, to, cols int) {
 }
 
 // packA packs rows [i0, i0+rows) and columns [p0, p0+kc) of op(A) into one panel:
-// dst[p*mr+r] = alpha*op(A)[i0+r, p0+p], zero for rows <= r < mr.
-func packA(kn *kernel, dst, a []float32, lda int, transA bool, i0, p0, rows, kc int, alpha float32) {
+// dst[p*mr+r] = op(A)[i0+r, p0+p], zero for rows <= r < mr.
+func packA(kn *kernel, dst, a []float32, lda int, transA bool, i0, p0, rows, kc int) {
 	mr := kn.mr
 	dst = dst[:kc*mr]
 	if !transA {
 		// op(A)[i, p] = a[i*lda+p]: a transposition.
-		interleave(kn.interleave4, dst, a[i0*lda+p0:], mr, lda, rows, kc, alpha)
+		interleave(kn.interleave4, dst, a[i0*lda+p0:], mr, lda, rows, kc, 1)
 		zeroRows(dst, mr, rows, mr, kc)
 		return
 	}
@@ -84,21 +84,15 @@ func packA(kn *kernel, dst, a []float32, lda int, transA bool, i0, p0, rows, kc 
 		src := a[(p0+p)*lda+i0:]
 		src = src[:rows]
 		d := dst[p*mr : p*mr+mr]
-		if alpha == 1 {
-			copy(d, src)
-		} else {
-			for r, v := range src {
-				d[r] = alpha * v
-			}
-		}
+		copy(d, src)
 		clear(d[rows:])
 	}
 }
 
 // packB packs rows [p0, p0+kc) and columns [j0, j0+cols) of op(B) into
 // ceil(cols/nr) consecutive panels of kc*nr values: panel q holds
-// dst[q*kc*nr + p*nr + j] = op(B)[p0+p, j0+q*nr+j], zero past column cols.
-func packB(kn *kernel, dst, b []float32, ldb int, transB bool, p0, j0, kc, cols int) {
+// dst[q*kc*nr + p*nr + j] = alpha*op(B)[p0+p, j0+q*nr+j], zero past column cols.
+func packB(kn *kernel, dst, b []float32, ldb int, transB bool, p0, j0, kc, cols int, alpha float32) {
 	nr := kn.nr
 	panels := (cols + nr - 1) / nr
 	if !transB {
@@ -111,6 +105,11 @@ func packB(kn *kernel, dst, b []float32, ldb int, transB bool, p0, j0, kc, cols 
 				d := dst[q*kc*nr+p*nr : q*kc*nr+p*nr+nr]
 				n := copy(d, row[q*nr:])
 				clear(d[n:])
+				if alpha != 1 {
+					for i := range d[:n] {
+						d[i] *= alpha
+					}
+				}
 			}
 		}
 		return
@@ -119,7 +118,7 @@ func packB(kn *kernel, dst, b []float32, ldb int, transB bool, p0, j0, kc, cols 
 	for q := 0; q < panels; q++ {
 		w := min(nr, cols-q*nr)
 		d := dst[q*kc*nr : (q+1)*kc*nr]
-		interleave(kn.interleave4, d, b[(j0+q*nr)*ldb+p0:], nr, ldb, w, kc, 1)
+		interleave(kn.interleave4, d, b[(j0+q*nr)*ldb+p0:], nr, ldb, w, kc, alpha)
 		zeroRows(d, nr, w, nr, kc)
 	}
 }

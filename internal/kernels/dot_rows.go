@@ -9,7 +9,7 @@ import "fmt"
 // instead of following one another. It panics if a row is out of range or
 // out is shorter than rows.
 func DotRows(q, data []float32, rows []uint32, out []float32) {
-	d := checkRows("DotRows", len(q), len(data), rows, len(out))
+	d := checkGather("DotRows", len(q), len(data), rows, len(out))
 	prefetch(data, rows, d, PrefetchBytes)
 	for i, r := range rows {
 		o := int(r) * d
@@ -20,7 +20,7 @@ func DotRows(q, data []float32, rows []uint32, out []float32) {
 // L2SqRows computes out[i] = L2Sq(q, row rows[i] of data), data (n, len(q)),
 // prefetching as DotRows does.
 func L2SqRows(q, data []float32, rows []uint32, out []float32) {
-	d := checkRows("L2SqRows", len(q), len(data), rows, len(out))
+	d := checkGather("L2SqRows", len(q), len(data), rows, len(out))
 	prefetch(data, rows, d, PrefetchBytes)
 	for i, r := range rows {
 		o := int(r) * d
@@ -31,7 +31,7 @@ func L2SqRows(q, data []float32, rows []uint32, out []float32) {
 // DotU8Rows computes out[i] = DotU8(q, row rows[i] of codes), codes
 // (n, len(q)) of 8-bit values, prefetching as DotRows does.
 func DotU8Rows(q []float32, codes []uint8, rows []uint32, out []float32) {
-	d := checkRows("DotU8Rows", len(q), len(codes), rows, len(out))
+	d := checkGather("DotU8Rows", len(q), len(codes), rows, len(out))
 	prefetch(codes, rows, d, PrefetchBytes)
 	for i, r := range rows {
 		o := int(r) * d
@@ -50,7 +50,7 @@ func PrefetchRows[T float32 | uint8 | uint32](data []T, rows []uint32, rowLen, n
 	prefetch(data, rows, rowLen, nbytes)
 }
 
-func checkRows(name string, d, size int, rows []uint32, nout int) int {
+func checkGather(name string, d, size int, rows []uint32, nout int) int {
 	if nout < len(rows) {
 		panic(fmt.Sprintf("kernels: %s: out has %d elements for %d rows", name, nout, len(rows)))
 	}

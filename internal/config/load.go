@@ -40,14 +40,11 @@ func Decode(r io.Reader, dst any) error {
 	return nil
 }
 
-// Save writes src as YAML to path (the resolved config of a run).
-func Save(path string, src any) error {
+// Marshal encodes src as YAML.
+func Marshal(src any) ([]byte, error) {
 	b, err := yaml.Marshal(src)
 	if err != nil {
-		return fmt.Errorf("config: encode: %w", err)
+		return nil, fmt.Errorf("config: encode: %w", err)
 	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	return nil
+	return b, nil
 }

@@ -16,6 +16,21 @@
 // rename). JSON has no NaN, so non-finite values are written as null and read
 // back as NaN.
 //
+// # Plots
+//
+// Plots are rendered to PNG with gonum.org/v1/plot and its pure-Go raster
+// backend (vg/vgimg), at 96 DPI so that sizes are exact pixel counts. A
+// Figure is one or more Panels of line Series; DefaultFamilies and
+// FamilyFigure turn a metrics log into the standard figures of a run (loss,
+// learning rate, kNN accuracy, collapse signals) per step or per epoch
+// (Axis). Scatter draws a 2-D map of embeddings (n, 2), projected by the
+// caller with eval.PCA or eval.TSNE, coloured by class with a legend of class
+// names. NeighborGrid draws query images (float32 (n, C, H, W) in [0, 1],
+// grey or RGB) beside their nearest neighbours with image/draw: a blue frame
+// on the query, green on a neighbour of the same class, red on one of
+// another class. Inconsistent inputs return errors wrapping ErrShape rather
+// than panicking, so a report never takes down the run that made it.
+//
 // # TensorBoard
 //
 // EventWriter writes scalars to a TensorBoard event file,

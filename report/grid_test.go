@@ -131,9 +131,11 @@ func TestNeighborGridErrors(t *testing.T) {
 	}
 	mod := func(f func(*NeighborGrid)) NeighborGrid { g := ok; f(&g); return g }
 	tests := map[string]NeighborGrid{
-		"two channels":       mod(func(g *NeighborGrid) { g.Queries.Channels = 2 }),
-		"ragged data":        mod(func(g *NeighborGrid) { g.References.Data = make([]float32, 7) }),
-		"size mismatch":      mod(func(g *NeighborGrid) { g.References = Images{Channels: 1, Height: 1, Width: 4, Data: make([]float32, 8)} }),
+		"two channels": mod(func(g *NeighborGrid) { g.Queries.Channels = 2 }),
+		"ragged data":  mod(func(g *NeighborGrid) { g.References.Data = make([]float32, 7) }),
+		"size mismatch": mod(func(g *NeighborGrid) {
+			g.References = Images{Channels: 1, Height: 1, Width: 4, Data: make([]float32, 8)}
+		}),
 		"no queries":         mod(func(g *NeighborGrid) { g.Queries.Data = nil; g.QueryLabels = nil; g.Neighbors = nil }),
 		"query labels":       mod(func(g *NeighborGrid) { g.QueryLabels = nil }),
 		"ref labels":         mod(func(g *NeighborGrid) { g.RefLabels = []int{0} }),

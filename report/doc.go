@@ -31,6 +31,16 @@
 // another class. Inconsistent inputs return errors wrapping ErrShape rather
 // than panicking, so a report never takes down the run that made it.
 //
+// # HTML report
+//
+// RenderHTML and WriteHTML (atomic) render a Page with html/template: the
+// run's title, the final metrics table, every image embedded as a base64
+// data URI, and the resolved configuration as preformatted YAML. CSS is
+// inline and there are no scripts, fonts or links outside the page, so
+// report.html opens offline and can be mailed as one file. WriteRun does a
+// whole run directory at once: the family plots, embedding.png,
+// neighbors.png, metrics.json and report.html.
+//
 // # TensorBoard
 //
 // EventWriter writes scalars to a TensorBoard event file,

@@ -84,11 +84,11 @@ type PanelSpec struct {
 }
 
 // Family is a group of related metrics drawn as one figure (saved as
-// Name + ".png"): one panel per PanelSpec.
+// Name + ".png", shown under Title): one panel per PanelSpec.
 type Family struct {
-	Name    string
-	Panels  []PanelSpec
-	Columns int
+	Name, Title string
+	Panels      []PanelSpec
+	Columns     int
 }
 
 // DefaultFamilies are the plots of a training run, under the metric names
@@ -97,10 +97,10 @@ type Family struct {
 // package eval).
 func DefaultFamilies() []Family {
 	return []Family{
-		{Name: "loss", Panels: []PanelSpec{{Title: "Training loss", YLabel: "loss", Keys: []string{"loss", "val_loss"}}}},
-		{Name: "lr", Panels: []PanelSpec{{Title: "Learning rate", YLabel: "learning rate", Keys: []string{"lr"}}}},
-		{Name: "knn", Panels: []PanelSpec{{Title: "kNN accuracy", YLabel: "accuracy", Keys: []string{"knn_top1", "knn_top5", "linear_probe"}}}},
-		{Name: "collapse", Columns: 2, Panels: []PanelSpec{
+		{Name: "loss", Title: "Loss", Panels: []PanelSpec{{Title: "Training loss", YLabel: "loss", Keys: []string{"loss", "val_loss"}}}},
+		{Name: "lr", Title: "Learning rate", Panels: []PanelSpec{{Title: "Learning rate", YLabel: "learning rate", Keys: []string{"lr"}}}},
+		{Name: "knn", Title: "kNN accuracy", Panels: []PanelSpec{{Title: "kNN accuracy", YLabel: "accuracy", Keys: []string{"knn_top1", "knn_top5", "linear_probe"}}}},
+		{Name: "collapse", Title: "Collapse signals", Columns: 2, Panels: []PanelSpec{
 			{Title: "Std of normalised embeddings", YLabel: "std", Keys: []string{"std"}},
 			{Title: "Effective rank", YLabel: "rank", Keys: []string{"effective_rank"}},
 			{Title: "Alignment (lower is better)", YLabel: "alignment", Keys: []string{"alignment"}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -34,7 +35,7 @@ func Run(ctx context.Context, args []string) error {
 	root := newRoot()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err != nil && !isUsage(err) && isFlagError(err) {
+	if err != nil && !isUsage(err) && (isFlagError(err) || strings.HasPrefix(err.Error(), "unknown command")) {
 		return UsageError{err}
 	}
 	return err
@@ -66,7 +67,7 @@ the embeddings (kNN, linear probe, retrieval metrics), and serves similarity sea
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.AddCommand(newVersionCmd(), newBenchCmd())
+	root.AddCommand(newTrainCmd(), newEvalCmd(), newEmbedCmd(), newDataCmd(), newBenchCmd(), newVersionCmd())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

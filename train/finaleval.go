@@ -100,3 +100,61 @@ func netOf(l Learner) nn.Module {
 	}
 	return l.Encoder()
 }
+
+// Evaluate computes every metric that fits a labelled image set for a trained
+// method: with train and test splits, kNN, linear probe and retrieval as in
+// training's final evaluation; with one split, leave-one-out kNN and retrieval.
+// Both add NMI and AMI of k-means clusters (k = number of classes).
+func Evaluate(cfg Config, l Learner, train, test *data.Images) (map[string]float64, error) {
+	var m map[string]float64
+	var q eval.Matrix
+	var labels []int
+	if train != nil {
+		var err error
+		if m, err = finalEval(cfg, l, train, test, nil, slog.New(slog.DiscardHandler)); err != nil {
+			return nil, err
+		}
+		q, labels = Embed(l.Encoder(), test, true), test.Labels
+	} else {
+		q, labels = Embed(l.Encoder(), test, true), test.Labels
+		knn, err := eval.KNNEvaluateSelf(q, labels, eval.KNNConfig{K: cfg.Monitor.KNNK, Temperature: cfg.Monitor.KNNT})
+		if err != nil {
+			return nil, err
+		}
+		ret, err := eval.RetrievalSelf(q, labels, eval.RetrievalConfig{})
+		if err != nil {
+			return nil, err
+		}
+		m = map[string]float64{"knn_top1": knn.Accuracy, "precision_at_1": ret.PrecisionAt1, "r_precision": ret.RPrecision, "map_at_r": ret.MAPAtR}
+	}
+	km, err := eval.KMeans(normalizedRows(q), eval.KMeansConfig{K: test.NumClasses(), Seed: cfg.Seed})
+	if err != nil {
+		return nil, err
+	}
+	if m["nmi"], err = eval.NMI(km.Assignments, labels); err != nil {
+		return nil, err
+	}
+	if m["ami"], err = eval.AMI(km.Assignments, labels); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// normalizedRows returns a copy of z with unit rows, so k-means clusters by angle.
+func normalizedRows(z eval.Matrix) eval.Matrix {
+	out := eval.Matrix{Rows: z.Rows, Cols: z.Cols, Data: append([]float32(nil), z.Data...)}
+	for i := range out.Rows {
+		row := out.Row(i)
+		var s float64
+		for _, v := range row {
+			s += float64(v) * float64(v)
+		}
+		if s > 0 {
+			inv := float32(1 / math.Sqrt(s))
+			for j := range row {
+				row[j] *= inv
+			}
+		}
+	}
+	return out
+}

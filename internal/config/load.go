@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -31,7 +32,7 @@ func Decode(r io.Reader, dst any) error {
 		if errors.Is(err, io.EOF) {
 			return nil // an empty file keeps the defaults
 		}
-		return err
+		return oneLine(err)
 	}
 	var extra any
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -47,4 +48,15 @@ func Marshal(src any) ([]byte, error) {
 		return nil, fmt.Errorf("config: encode: %w", err)
 	}
 	return b, nil
+}
+
+// oneLine folds yaml's multi-line error lists into one line for the CLI.
+func oneLine(err error) error {
+	var parts []string
+	for _, l := range strings.Split(strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return errors.New(strings.Join(parts, "; "))
 }

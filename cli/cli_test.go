@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadInputIsUsageError checks that every kind of bad invocation gives a
+// one-line error naming the problem, exit status 2, and writes nothing.
+func TestBadInputIsUsageError(t *testing.T) {
+	dir := t.TempDir()
+	badYAML := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(badYAML, []byte("method: simclr\noptim:\n  lrr: 0.1\n"), 0o644)
+	badMethod := filepath.Join(dir, "method.yaml")
+	os.WriteFile(badMethod, []byte("method: simclrr\n"), 0o644)
+	out := filepath.Join(dir, "run")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "--no-such-flag"}, "unknown flag"},
+		{[]string{"train", "--config", filepath.Join(dir, "missing.yaml"), "--out", out}, "no such file"},
+		{[]string{"train", "--config", badYAML, "--out", out}, "lrr"},
+		{[]string{"train", "--config", badMethod, "--out", out}, "simclrr"},
+		{[]string{"train", "--epochs", "-1", "--out", out}, "epochs"},
+		{[]string{"train", "--optim.kind", "adagrad", "--out", out}, "adagrad"},
+		{[]string{"train", "--batch", "x", "--out", out}, "integer"},
+		{[]string{"eval", "--model", dir, "--data", "nosuch:thing"}, "nosuch"},
+		{[]string{"embed", "--model", dir, "--data", "mnist", "--out", "x.csv"}, ".npy or .jsonl"},
+		{[]string{"data", "inspect"}, "arg"},
+		{[]string{"bench", "--only", "w9"}, "w9"},
+		{[]string{"frobnicate"}, "unknown command"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			err := Run(context.Background(), c.args)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if ExitCode(err) != 2 {
+				t.Errorf("exit code %d for %v", ExitCode(err), err)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q does not mention %q", err, c.want)
+			}
+			if strings.Contains(strings.TrimSpace(err.Error()), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s was created", out)
+			}
+		})
+	}
+}

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/train"
+	"github.com/spf13/cobra"
+)
+
+func newEvalCmd() *cobra.Command {
+	var model, spec string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "eval --model DIR --data SPEC [--json]",
+		Short: "Evaluate a trained model on a data set with every metric that fits it",
+		Long: `eval embeds a data set with a trained model (a run directory of contrast train)
+and reports the metrics that fit the data. For labelled images with train and test
+splits (mnist, idx:DIR): weighted kNN (test vs train), linear probe, precision@1,
+R-precision, MAP@R, and NMI/AMI of k-means clusters of the test set; for a single
+split (images:DIR): the same by leave-one-out, without the probe.`,
+		Example: "  contrast eval --model runs/simclr --data mnist --json",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if model == "" || spec == "" {
+				return usagef("eval: --model DIR and --data SPEC are required")
+			}
+			m, err := evaluate(model, spec)
+			if err != nil {
+				return err
+			}
+			return printMetrics(cmd, m, asJSON)
+		},
+	}
+	cmd.Flags().StringVar(&model, "model", "", "run directory written by contrast train")
+	cmd.Flags().StringVar(&spec, "data", "", "data source spec: "+data.SpecForms)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the metrics as one JSON object")
+	return cmd
+}
+
+// evaluate loads the model and the data and computes the metrics.
+func evaluate(model, spec string) (map[string]float64, error) {
+	if _, err := data.ParseSpec(spec); err != nil {
+		return nil, UsageError{err}
+	}
+	l, cfg, _, err := train.LoadModel(model)
+	if err != nil {
+		return nil, err
+	}
+	set, err := data.LoadString(spec)
+	if err != nil {
+		return nil, err
+	}
+	tr, errTr := set.Images("train")
+	te, errTe := set.Images("test")
+	if errTr != nil || errTe != nil {
+		all, err := set.Images("")
+		if err != nil {
+			return nil, UsageError{fmt.Errorf("eval: %s holds no images for this image model: %w", spec, err)}
+		}
+		return train.Evaluate(cfg, l, nil, all)
+	}
+	return train.Evaluate(cfg, l, tr, te)
+}
+
+func printMetrics(cmd *cobra.Command, m map[string]float64, asJSON bool) error {
+	w := cmd.OutOrStdout()
+	if asJSON {
+		b, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(b))
+		return err
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "%-24s %.4f\n", k, m[k])
+	}
+	return nil
+}

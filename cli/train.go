@@ -146,4 +146,3 @@ func writeRunReport(out string, cfg train.Config, res *train.Result, records []r
 	_ = records
 	return nil
 }
-

@@ -296,3 +296,12 @@ func TestJSONFloatMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "loss", "train/loss", "knn_top1", `a"b`, `a\b`, "<&>", "tab\there", "é", "\x7f", "\u2028", "\xff"} {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
+	}
+}

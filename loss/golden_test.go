@@ -70,6 +70,17 @@ func TestGoldenPyTorch(t *testing.T) {
 			}
 			return l.ForwardPairs(tp, x[0], x[1], sim)
 		}},
+		{"negative cosine", "negcosine", func(tp *ag.Tape, x []*ag.Var, _ goldenCase) *ag.Var {
+			return NegCosine{}.Forward(tp, x[0], x[1])
+		}},
+		{"barlow twins", "barlow_l0.005", func(tp *ag.Tape, x []*ag.Var, _ goldenCase) *ag.Var {
+			l, _ := NewBarlowTwins(0.005)
+			return l.Forward(tp, x[0], x[1])
+		}},
+		{"vicreg", "vicreg_25_25_1", func(tp *ag.Tape, x []*ag.Var, _ goldenCase) *ag.Var {
+			l, _ := NewVICReg(25, 25, 1)
+			return l.Forward(tp, x[0], x[1])
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

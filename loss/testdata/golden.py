@@ -49,6 +49,33 @@ def contrastive(e1, e2, y, margin):
     return 0.5 * loss.mean()
 
 
+def neg_cosine(p, z):
+    return -F.cosine_similarity(p, z, dim=1).mean()
+
+
+def barlow(z1, z2, lam):
+    n = z1.shape[0]
+    bn = lambda z: (z - z.mean(0)) / torch.sqrt(z.var(0, unbiased=False) + 1e-5)
+    c = bn(z1).t() @ bn(z2) / n
+    on = (torch.diagonal(c) - 1).pow(2).sum()
+    off = c.pow(2).sum() - torch.diagonal(c).pow(2).sum()
+    return on + lam * off
+
+
+def vicreg(z1, z2, ws, wv, wc):
+    n, d = z1.shape
+    inv = F.mse_loss(z1, z2)
+    def var(z):
+        std = torch.sqrt(z.var(0) + 1e-4)
+        return F.relu(1 - std).mean()
+    def cov(z):
+        zc = z - z.mean(0)
+        c = zc.t() @ zc / (n - 1)
+        off = c.pow(2).sum() - torch.diagonal(c).pow(2).sum()
+        return off / d
+    return ws * inv + wv * (var(z1) + var(z2)) + wc * (cov(z1) + cov(z2))
+
+
 def case(fn, *inputs):
     leaves = [x.clone().requires_grad_(True) for x in inputs]
     loss = fn(*leaves)
@@ -74,4 +101,7 @@ out["batchhard_m0.2"]["labels"] = tl.tolist()
 y = torch.tensor([1., 0., 1., 0., 0., 1., 0., 1.])
 out["contrastive_m1"] = case(lambda a, b: contrastive(a, b, y, 1.0), 0.5 * torch.randn(8, 3), 0.5 * torch.randn(8, 3))
 out["contrastive_m1"]["similar"] = y.tolist()
+out["negcosine"] = case(neg_cosine, torch.randn(7, 5), torch.randn(7, 5))
+out["barlow_l0.005"] = case(lambda a, b: barlow(a, b, 0.005), torch.randn(9, 4), torch.randn(9, 4))
+out["vicreg_25_25_1"] = case(lambda a, b: vicreg(a, b, 25, 25, 1), 0.3 * torch.randn(9, 4), 0.3 * torch.randn(9, 4))
 print(json.dumps(out))

@@ -1,0 +1,50 @@
+// Package threat detects network attacks with contrastive embeddings of
+// connection records: NSL-KDD (Tavallaee et al. 2009, "A Detailed Analysis of
+// the KDD CUP 99 Data Set", CISDA) for training and evaluation, and live
+// traffic read from pcap and pcapng captures.
+//
+// # Features
+//
+// A Pipeline, fitted on the training split only, log1p-scales the
+// heavy-tailed counts and standardises every numeric field; the categorical
+// fields (protocol_type, service, flag) become ids into the training levels,
+// embedded by the encoder (or one-hot coded). Labels are binary (normal or
+// attack) and the five categories normal, dos, probe, r2l, u2r.
+//
+// # Model
+//
+// The Encoder is an MLP with batch (or layer) normalisation. It is
+// pre-trained with SCARF (Bahri, Jiang, Tay & Metzler 2022, arXiv 2106.15147:
+// NT-Xent between a record and a copy whose features are partly replaced by
+// draws from their marginals) and fine-tuned with supervised contrastive
+// learning (Khosla et al. 2020, arXiv 2004.11362) while a class-weighted
+// linear head learns the five categories. Records are also classified by kNN
+// over the embedded training split (Wu et al. 2018, arXiv 1805.01978).
+//
+// A second encoder is trained with SCARF on normal records only. The anomaly
+// score of a record is its distance to the k-th nearest normal training
+// record in that space; the threshold is set on the validation split (held
+// out of the training file) so that a chosen fraction of normal records
+// exceed it. KDDTest+ holds 17 attack types absent from the training file, so
+// the final decision flags a record when the head or the anomaly score says
+// attack. The same score in the scaled input space is reported as the
+// baseline the learned space must beat.
+//
+// # Live traffic
+//
+// ReadPcap groups the packets of a pcap or pcapng capture (gopacket's pure-Go
+// pcapgo reader and layers) into bidirectional 5-tuple flows and computes the
+// NSL-KDD features that packets determine: duration, protocol, service by
+// port, bytes each way, the connection state flag (SF, S0, REJ, RSTO, ...),
+// land, wrong_fragment, urgent, and the time-window (2 s) and host-window
+// (last 100 connections) counts and rates. Content features (hot,
+// num_failed_logins, ...) need payload inspection and are set to 0. Flow.Record
+// and TableOf turn flows into rows that Model.Score reads.
+//
+// # Files
+//
+// Train writes into its output directory config.yaml, metrics.json (flat,
+// atomic), model.json (the feature pipeline, encoder spec and calibration),
+// model.safetensors (weights) and bank.safetensors (the encoded training
+// split, from which the kNN and anomaly references are re-embedded at load).
+package threat

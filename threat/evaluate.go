@@ -1,0 +1,101 @@
+package threat
+
+import (
+	"fmt"
+
+	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/eval"
+)
+
+// Eval scores the NSL-KDD file of spec (nslkdd:FILE) with the model in
+// modelDir and returns the same test metrics that Train writes.
+func Eval(modelDir, spec string) (map[string]float64, error) {
+	m, err := LoadModel(modelDir)
+	if err != nil {
+		return nil, err
+	}
+	t, err := readNSLKDD(spec)
+	if err != nil {
+		return nil, err
+	}
+	return evaluate(m, t)
+}
+
+// evaluate scores every row of t and compares with its categories.
+func evaluate(m *Model, t *data.Table) (map[string]float64, error) {
+	scores, err := m.Score(t)
+	if err != nil {
+		return nil, err
+	}
+	out, err := scoreMetrics(scores, t.Category)
+	if err != nil {
+		return nil, err
+	}
+	out["rows"] = float64(t.Len())
+	return out, nil
+}
+
+// scoreMetrics computes, from scores and the true categories:
+//
+//   - accuracy_binary, accuracy_5class, macro_f1_5class, recall_<category>:
+//     the final decision (head, combined with the anomaly score);
+//   - the same with suffix _head (the linear head alone) and _knn (kNN over
+//     the embedded training split);
+//   - auroc_anomaly and ap_anomaly: the anomaly score (k-th nearest normal in
+//     the novelty encoder's space) against attack/normal; the baseline
+//     auroc_anomaly_input_knn and ap_anomaly_input_knn in the scaled input
+//     space; auroc_head, the head's 1 - P(normal);
+//   - anomaly_fpr and anomaly_recall: the fractions of normals and attacks
+//     above the calibrated threshold.
+func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, error) {
+	if len(scores) != len(truth) {
+		return nil, fmt.Errorf("threat: %d scores for %d records", len(scores), len(truth))
+	}
+	out := map[string]float64{}
+	final, head, knn := make([]int, len(scores)), make([]int, len(scores)), make([]int, len(scores))
+	nov, inp, ph := make([]float64, len(scores)), make([]float64, len(scores)), make([]float64, len(scores))
+	attack := make([]bool, len(scores))
+	var normals, attacks, fp, tp int
+	for i, s := range scores {
+		final[i], head[i], knn[i] = int(s.Category), int(s.Head), int(s.KNN)
+		nov[i], inp[i], ph[i] = s.Anomaly, s.InputAnomaly, 1-s.Probs[data.CategoryNormal]
+		attack[i] = truth[i] != data.CategoryNormal
+		if attack[i] {
+			attacks++
+			if s.Novel {
+				tp++
+			}
+		} else {
+			normals++
+			if s.Novel {
+				fp++
+			}
+		}
+	}
+	scoreClasses(final, truth).put(out, "")
+	scoreClasses(head, truth).put(out, "_head")
+	scoreClasses(knn, truth).put(out, "_knn")
+	if normals > 0 {
+		out["anomaly_fpr"] = float64(fp) / float64(normals)
+	}
+	if attacks > 0 {
+		out["anomaly_recall"] = float64(tp) / float64(attacks)
+	}
+	if normals > 0 && attacks > 0 {
+		for _, c := range []struct {
+			name   string
+			scores []float64
+		}{{"anomaly", nov}, {"anomaly_input_knn", inp}, {"head", ph}} {
+			auc, err := eval.ROCAUC(c.scores, attack)
+			if err != nil {
+				return nil, fmt.Errorf("threat: auroc %s: %w", c.name, err)
+			}
+			ap, err := eval.AveragePrecision(c.scores, attack)
+			if err != nil {
+				return nil, fmt.Errorf("threat: average precision %s: %w", c.name, err)
+			}
+			out["auroc_"+c.name], out["ap_"+c.name] = auc, ap
+		}
+	}
+	return out, nil
+}

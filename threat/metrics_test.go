@@ -1,0 +1,120 @@
+package threat
+
+import (
+	"math"
+	"testing"
+
+	"github.com/contrast-ml/contrast/data"
+)
+
+func TestScoreClasses(t *testing.T) {
+	N, D, P, R, U := data.CategoryNormal, data.CategoryDoS, data.CategoryProbe, data.CategoryR2L, data.CategoryU2R
+	truth := []data.Category{N, N, N, D, D, P, R, R, U, data.CategoryUnknown}
+	pred := []int{0, 0, 1, 1, 1, 2, 0, 3, 3, 2}
+	m := scoreClasses(pred, truth)
+	// Five-class over the 9 known rows: correct 0,1,3,4,5,7 = 6.
+	if m.Accuracy5 != 6.0/9 {
+		t.Errorf("accuracy5 %v, want 6/9", m.Accuracy5)
+	}
+	// Binary over all 10: wrong are row 2 (normal called dos) and row 6 (r2l called normal).
+	if m.AccuracyBinary != 8.0/10 {
+		t.Errorf("binary %v, want 0.8", m.AccuracyBinary)
+	}
+	wantRecall := [Classes]float64{2.0 / 3, 1, 1, 0.5, 0}
+	if m.Recall != wantRecall {
+		t.Errorf("recall %v, want %v", m.Recall, wantRecall)
+	}
+	// F1 per class: normal tp2 fp1 fn1 -> 4/6; dos tp2 fp1 fn0 -> 4/5; probe tp1 fp0 fn0 -> 1
+	// (the unknown row's prediction of probe is not counted); r2l tp1 fp1 fn1 -> 2/4; u2r 0.
+	want := (4.0/6 + 4.0/5 + 1 + 0.5 + 0) / 5
+	if math.Abs(m.MacroF1-want) > 1e-12 {
+		t.Errorf("macro F1 %v, want %v", m.MacroF1, want)
+	}
+}
+
+func TestClassWeights(t *testing.T) {
+	labels := []int{0, 0, 0, 0, 0, 0, 1, 1, 1, 2}
+	rows := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	for _, mode := range []ClassWeight{WeightSqrt, WeightBalanced, WeightNone} {
+		w := classWeights(labels, rows, mode)
+		// Mean weight per record is 1.
+		var s float64
+		for _, l := range labels {
+			s += float64(w[l])
+		}
+		if math.Abs(s/10-1) > 1e-6 {
+			t.Errorf("%v: mean weight %v", mode, s/10)
+		}
+		switch mode {
+		case WeightBalanced: // raw n/(C n_c) = 10/30, 10/15, 10/5 for present classes; 1 for absent
+			if r := float64(w[2] / w[0]); math.Abs(r-6) > 1e-5 {
+				t.Errorf("balanced ratio %v, want 6", r)
+			}
+		case WeightSqrt:
+			if r := float64(w[2] / w[0]); math.Abs(r-math.Sqrt(6)) > 1e-5 {
+				t.Errorf("sqrt ratio %v, want sqrt 6", r)
+			}
+		case WeightNone:
+			if w[0] != w[2] {
+				t.Errorf("none: %v", w)
+			}
+		}
+	}
+}
+
+func TestEnumsText(t *testing.T) {
+	for _, c := range []CatEncoding{CatEmbedding, CatOneHot} {
+		b, err := c.MarshalText()
+		var back CatEncoding
+		if err != nil || back.UnmarshalText(b) != nil || back != c {
+			t.Errorf("%v round trip: %s %v", c, b, err)
+		}
+	}
+	for _, n := range []NormKind{NormBatch, NormLayer, NormNone} {
+		b, _ := n.MarshalText()
+		var back NormKind
+		if back.UnmarshalText(b) != nil || back != n {
+			t.Errorf("%v round trip", n)
+		}
+	}
+	for _, w := range []ClassWeight{WeightSqrt, WeightBalanced, WeightNone} {
+		b, _ := w.MarshalText()
+		var back ClassWeight
+		if back.UnmarshalText(b) != nil || back != w {
+			t.Errorf("%v round trip", w)
+		}
+	}
+	var c CatEncoding
+	if c.UnmarshalText([]byte("hash")) == nil {
+		t.Error("unknown encoding accepted")
+	}
+	if _, err := CatEncoding(7).MarshalText(); err == nil {
+		t.Error("invalid encoding marshalled")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(*Config)
+	}{
+		{"task", func(c *Config) { c.Task = "vision" }},
+		{"train kind", func(c *Config) { c.Train = "mnist" }},
+		{"val", func(c *Config) { c.Val = 1 }},
+		{"dim", func(c *Config) { c.Encoder.Dim = 0 }},
+		{"rate", func(c *Config) { c.SCARF.Rate = 1.5 }},
+		{"supcon epochs", func(c *Config) { c.SupCon.Epochs = 0 }},
+		{"fpr", func(c *Config) { c.Novelty.FPR = 0 }},
+		{"knn", func(c *Config) { c.KNN.K = 0 }},
+	} {
+		cfg := Default()
+		c.edit(&cfg)
+		if cfg.Validate() == nil {
+			t.Errorf("%s: invalid config accepted", c.name)
+		}
+	}
+	d := Default()
+	if err := d.Validate(); err != nil {
+		t.Errorf("default: %v", err)
+	}
+}

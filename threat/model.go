@@ -1,0 +1,413 @@
+package threat
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+
+	"github.com/contrast-ml/contrast/ag"
+	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/eval"
+	"github.com/contrast-ml/contrast/internal/atomicfile"
+	"github.com/contrast-ml/contrast/internal/safetensors"
+	"github.com/contrast-ml/contrast/nn"
+	"github.com/contrast-ml/contrast/tensor"
+)
+
+// Files of a model directory.
+const (
+	ModelFile   = "model.json"        // format, feature pipeline, encoder spec, calibration
+	WeightsFile = "model.safetensors" // classifier encoder, head, novelty encoder
+	BankFile    = "bank.safetensors"  // the encoded training split and its categories
+	MetricsFile = "metrics.json"
+	ConfigFile  = "config.yaml"
+)
+
+// modelFormat names the layout of model.json.
+const modelFormat = "contrast-threat/1"
+
+// Model is a trained threat detector: everything needed to embed and score a
+// new connection record.
+type Model struct {
+	Pipeline *Pipeline
+	Spec     EncoderSpec
+	// Classifier is the encoder fine-tuned with SupCon; Head maps its
+	// representation to the five categories' logits.
+	Classifier *Encoder
+	Head       *nn.Linear
+	// Novelty is the SCARF encoder trained on normal records only.
+	Novelty *Encoder
+	// Threshold on the anomaly score, calibrated on validation normals.
+	Threshold float64
+	K         int       // anomaly score: k-th nearest normal
+	Combine   bool      // attack when the head or the anomaly score says so
+	InputKNN  bool      // anomaly score in the input space instead of Novelty's
+	KNN       KNNConfig // kNN classification over the embedded training split
+
+	bank         []float32 // encoded training split (n, Width)
+	bankCategory []int     // its categories
+	trainEmb     []float32 // Classifier representations of the bank, L2-normalised
+	normalEmb    []float32 // Novelty representations of the bank's normal rows, L2-normalised
+	normalInput  []float32 // one-hot inputs of the bank's normal rows
+}
+
+// modelJSON is model.json.
+type modelJSON struct {
+	Format    string      `json:"format"`
+	Pipeline  *Pipeline   `json:"pipeline"`
+	Encoder   EncoderSpec `json:"encoder"`
+	Threshold float64     `json:"threshold"`
+	K         int         `json:"k"`
+	Combine   bool        `json:"combine"`
+	InputKNN  bool        `json:"input_knn"`
+	KNN       KNNConfig   `json:"knn"`
+	Classes   []string    `json:"classes"`
+}
+
+// network groups the saved modules under "classifier.", "head." and "novelty.".
+type network struct{ nn.Tree }
+
+// Forward is not used: the parts run separately.
+func (n *network) Forward(*ag.Tape, *ag.Var) *ag.Var { panic("threat: network.Forward") }
+
+func (m *Model) network() *network {
+	n := &network{}
+	nn.Add(&n.Tree, "classifier", nn.Module(m.Classifier))
+	nn.Add(&n.Tree, "head", nn.Module(m.Head))
+	nn.Add(&n.Tree, "novelty", nn.Module(m.Novelty))
+	return n
+}
+
+// newModel builds the untrained networks for a pipeline.
+func newModel(p *Pipeline, spec EncoderSpec, seed uint64) (*Model, error) {
+	rng := rand.New(rand.NewPCG(seed, 0x6d6f64656c))
+	clf, err := NewEncoder(spec, rng)
+	if err != nil {
+		return nil, err
+	}
+	head, err := nn.NewLinear(spec.Dim, Classes, true, rng)
+	if err != nil {
+		return nil, err
+	}
+	nov, err := NewEncoder(spec, rng)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Pipeline: p, Spec: spec, Classifier: clf, Head: head, Novelty: nov}, nil
+}
+
+// setBank stores the encoded training split and computes the reference
+// embeddings for kNN classification and the anomaly score.
+func (m *Model) setBank(x []float32, category []int) {
+	w := m.Pipeline.Width()
+	m.bank, m.bankCategory = x, category
+	m.trainEmb = m.embed(m.Classifier, x)
+	var normal []float32
+	for i, c := range category {
+		if c == int(data.CategoryNormal) {
+			normal = append(normal, x[i*w:(i+1)*w]...)
+		}
+	}
+	m.normalEmb = m.embed(m.Novelty, normal)
+	m.normalInput = m.Pipeline.OneHot(normal)
+}
+
+// embedBatch is the number of rows encoded per forward pass at inference.
+const embedBatch = 4096
+
+// embed runs enc in evaluation mode on encoded rows x: L2-normalised
+// representations (n, Dim).
+func (m *Model) embed(enc *Encoder, x []float32) []float32 {
+	w, d := m.Pipeline.Width(), enc.Dim
+	n := len(x) / w
+	out := make([]float32, n*d)
+	enc.SetTraining(false)
+	t := ag.NewTape(false)
+	for r0 := 0; r0 < n; r0 += embedBatch {
+		r1 := min(n, r0+embedBatch)
+		in := ag.Const(tensor.FromSlice(x[r0*w:r1*w], r1-r0, w))
+		copy(out[r0*d:r1*d], enc.Forward(t, in).Value.Data)
+		t.Reset()
+	}
+	normalizeRows(out, d)
+	return out
+}
+
+// logits runs the classifier and head on encoded rows x: (n, Classes).
+func (m *Model) logits(x []float32) []float32 {
+	w := m.Pipeline.Width()
+	n := len(x) / w
+	out := make([]float32, n*Classes)
+	m.Classifier.SetTraining(false)
+	t := ag.NewTape(false)
+	for r0 := 0; r0 < n; r0 += embedBatch {
+		r1 := min(n, r0+embedBatch)
+		in := ag.Const(tensor.FromSlice(x[r0*w:r1*w], r1-r0, w))
+		copy(out[r0*Classes:r1*Classes], m.Head.Forward(t, m.Classifier.Forward(t, in)).Value.Data)
+		t.Reset()
+	}
+	return out
+}
+
+// Embed returns the classifier's L2-normalised representations of t's rows,
+// (n, dim) row-major, and dim.
+func (m *Model) Embed(t *data.Table) ([]float32, int, error) {
+	x, err := m.Pipeline.Encode(t)
+	if err != nil {
+		return nil, 0, err
+	}
+	return m.embed(m.Classifier, x), m.Classifier.Dim, nil
+}
+
+// Score is the verdict on one record.
+type Score struct {
+	// Category is the final decision: the head's, except that a record the
+	// head calls normal but the anomaly score flags (with Combine) gets the
+	// most probable attack category.
+	Category data.Category `json:"category"`
+	Attack   bool          `json:"attack"`
+	// Head is the linear head's category and Probs its softmax.
+	Head  data.Category    `json:"head"`
+	Probs [Classes]float64 `json:"probs"`
+	// KNN is the category voted by the nearest embedded training records.
+	KNN data.Category `json:"knn"`
+	// Anomaly is the distance to the K-th nearest normal training record in
+	// the novelty encoder's space; Novel is Anomaly > the model's threshold.
+	Anomaly float64 `json:"anomaly"`
+	Novel   bool    `json:"novel"`
+	// InputAnomaly is the same distance in the scaled one-hot input space
+	// (the baseline).
+	InputAnomaly float64 `json:"input_anomaly"`
+}
+
+// Score scores every row of t.
+func (m *Model) Score(t *data.Table) ([]Score, error) {
+	x, err := m.Pipeline.Encode(t)
+	if err != nil {
+		return nil, err
+	}
+	return m.scoreEncoded(x)
+}
+
+// ScoreRecords scores records given field by field (pcap flows, HTTP bodies).
+func (m *Model) ScoreRecords(recs []Record) ([]Score, error) {
+	t, err := TableOf(recs)
+	if err != nil {
+		return nil, err
+	}
+	return m.Score(t)
+}
+
+func (m *Model) scoreEncoded(x []float32) ([]Score, error) {
+	w := m.Pipeline.Width()
+	n := len(x) / w
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]Score, n)
+	logits := m.logits(x)
+	emb := m.embed(m.Classifier, x)
+	qm, err := eval.NewMatrix(n, m.Classifier.Dim, emb)
+	if err != nil {
+		return nil, err
+	}
+	rm, err := eval.NewMatrix(len(m.bankCategory), m.Classifier.Dim, m.trainEmb)
+	if err != nil {
+		return nil, err
+	}
+	knn, err := eval.KNNClassify(qm, rm, m.bankCategory, eval.KNNConfig{K: m.KNN.K, Temperature: m.KNN.Temperature})
+	if err != nil {
+		return nil, fmt.Errorf("threat: knn: %w", err)
+	}
+	nd := m.Novelty.Dim
+	nov := KthNNDistance(m.embed(m.Novelty, x), n, m.normalEmb, len(m.normalEmb)/nd, nd, m.K)
+	ow := m.Pipeline.OneHotWidth()
+	inp := KthNNDistance(m.Pipeline.OneHot(x), n, m.normalInput, len(m.normalInput)/ow, ow, m.K)
+	for i := range out {
+		s := &out[i]
+		l := logits[i*Classes : (i+1)*Classes]
+		s.Probs = softmax(l)
+		s.Head = data.Category(argmax(s.Probs[:]))
+		s.KNN = data.Category(knn[i])
+		s.Anomaly, s.InputAnomaly = nov[i], inp[i]
+		m.decide(s)
+	}
+	return out, nil
+}
+
+// noveltyScore is the anomaly score the threshold applies to.
+func (m *Model) noveltyScore(s *Score) float64 {
+	if m.InputKNN {
+		return s.InputAnomaly
+	}
+	return s.Anomaly
+}
+
+// decide sets s's Novel, Category and Attack from its head probabilities and
+// anomaly scores under the model's threshold.
+func (m *Model) decide(s *Score) {
+	s.Novel = m.noveltyScore(s) > m.Threshold
+	s.Category = s.Head
+	if m.Combine && s.Novel && s.Head == data.CategoryNormal {
+		s.Category = data.Category(1 + argmax(s.Probs[1:]))
+	}
+	s.Attack = s.Category != data.CategoryNormal
+}
+
+func softmax(l []float32) [Classes]float64 {
+	var p [Classes]float64
+	mx := math.Inf(-1)
+	for _, v := range l {
+		mx = max(mx, float64(v))
+	}
+	var s float64
+	for c, v := range l {
+		p[c] = math.Exp(float64(v) - mx)
+		s += p[c]
+	}
+	for c := range p {
+		p[c] /= s
+	}
+	return p
+}
+
+func argmax(x []float64) int {
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Save writes model.json, model.safetensors and bank.safetensors into dir.
+func (m *Model) Save(dir string) error {
+	mj := modelJSON{Format: modelFormat, Pipeline: m.Pipeline, Encoder: m.Spec, Threshold: m.Threshold, K: m.K,
+		Combine: m.Combine, InputKNN: m.InputKNN, KNN: m.KNN, Classes: data.CategoryNames()}
+	b, err := json.MarshalIndent(mj, "", "  ")
+	if err != nil {
+		return fmt.Errorf("threat: save: %w", err)
+	}
+	if err := nn.SaveModule(filepath.Join(dir, WeightsFile), m.network(), map[string]string{"format": modelFormat}); err != nil {
+		return fmt.Errorf("threat: save: %w", err)
+	}
+	w := m.Pipeline.Width()
+	cat := make([]float32, len(m.bankCategory))
+	for i, c := range m.bankCategory {
+		cat[i] = float32(c)
+	}
+	bank := map[string]*tensor.Tensor{
+		"x":        tensor.FromSlice(m.bank, len(m.bank)/w, w),
+		"category": tensor.FromSlice(cat, len(cat)),
+	}
+	if err := safetensors.Save(filepath.Join(dir, BankFile), bank, map[string]string{"format": modelFormat}); err != nil {
+		return fmt.Errorf("threat: save: %w", err)
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, ModelFile), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("threat: save: %w", err)
+	}
+	return nil
+}
+
+// LoadModel reads a model directory written by Train.
+func LoadModel(dir string) (*Model, error) {
+	path := filepath.Join(dir, ModelFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("threat: load: %w", err)
+	}
+	var mj modelJSON
+	if err := json.Unmarshal(b, &mj); err != nil {
+		return nil, fmt.Errorf("threat: load %q: %w", path, err)
+	}
+	if mj.Format != modelFormat {
+		return nil, fmt.Errorf("threat: load %q: format %q, want %q", path, mj.Format, modelFormat)
+	}
+	if mj.Pipeline == nil {
+		return nil, fmt.Errorf("threat: load %q: no pipeline", path)
+	}
+	if err := mj.Pipeline.validate(); err != nil {
+		return nil, fmt.Errorf("threat: load %q: pipeline: %w", path, err)
+	}
+	if mj.Encoder.Numeric != len(mj.Pipeline.Numeric) || !equalInts(mj.Encoder.Vocab, mj.Pipeline.Vocab()) {
+		return nil, fmt.Errorf("threat: load %q: encoder inputs (%d numeric, vocab %v) do not match the pipeline (%d, %v)",
+			path, mj.Encoder.Numeric, mj.Encoder.Vocab, len(mj.Pipeline.Numeric), mj.Pipeline.Vocab())
+	}
+	if mj.K < 1 || mj.KNN.K < 1 || !(mj.KNN.Temperature > 0) || math.IsNaN(mj.Threshold) {
+		return nil, fmt.Errorf("threat: load %q: k %d, knn %+v, threshold %v", path, mj.K, mj.KNN, mj.Threshold)
+	}
+	m, err := newModel(mj.Pipeline, mj.Encoder, 0)
+	if err != nil {
+		return nil, fmt.Errorf("threat: load %q: %w", path, err)
+	}
+	m.Threshold, m.K, m.Combine, m.InputKNN, m.KNN = mj.Threshold, mj.K, mj.Combine, mj.InputKNN, mj.KNN
+	if _, err := nn.LoadModule(filepath.Join(dir, WeightsFile), m.network()); err != nil {
+		return nil, fmt.Errorf("threat: load: %w", err)
+	}
+	bank, _, err := safetensors.Load(filepath.Join(dir, BankFile))
+	if err != nil {
+		return nil, fmt.Errorf("threat: load: %w", err)
+	}
+	x, cat := bank["x"], bank["category"]
+	w := m.Pipeline.Width()
+	if x == nil || cat == nil || x.Dims() != 2 || x.Shape[1] != w || cat.Dims() != 1 || cat.Shape[0] != x.Shape[0] || x.Shape[0] == 0 {
+		return nil, fmt.Errorf("threat: load %q: want x (n, %d) and category (n)", filepath.Join(dir, BankFile), w)
+	}
+	xs := x.Contiguous().Raw()
+	if err := checkEncoded(xs, m.Pipeline); err != nil {
+		return nil, fmt.Errorf("threat: load %q: %w", filepath.Join(dir, BankFile), err)
+	}
+	cats := make([]int, cat.Shape[0])
+	normal := 0
+	for i, v := range cat.Contiguous().Raw() {
+		c := int(v)
+		if float32(c) != v || c < 0 || c >= Classes {
+			return nil, fmt.Errorf("threat: load %q: category %v at row %d", filepath.Join(dir, BankFile), v, i)
+		}
+		cats[i] = c
+		if c == int(data.CategoryNormal) {
+			normal++
+		}
+	}
+	if normal == 0 {
+		return nil, errors.New("threat: load: the bank holds no normal record")
+	}
+	m.setBank(xs, cats)
+	return m, nil
+}
+
+// checkEncoded verifies that every categorical id of encoded rows is valid.
+func checkEncoded(x []float32, p *Pipeline) error {
+	w, nn := p.Width(), len(p.Numeric)
+	vocab := p.Vocab()
+	for i := 0; i+w <= len(x); i += w {
+		for j, v := range x[i : i+nn] {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return fmt.Errorf("row %d numeric %d is %v", i/w, j, v)
+			}
+		}
+		for j, v := range x[i+nn : i+w] {
+			if id := int(v); float32(id) != v || id < 0 || id >= vocab[j] {
+				return fmt.Errorf("row %d categorical %d holds %v", i/w, j, v)
+			}
+		}
+	}
+	return nil
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

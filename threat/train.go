@@ -1,0 +1,368 @@
+package threat
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/contrast-ml/contrast/ag"
+	"github.com/contrast-ml/contrast/augment"
+	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/internal/atomicfile"
+	"github.com/contrast-ml/contrast/loss"
+	"github.com/contrast-ml/contrast/nn"
+	"github.com/contrast-ml/contrast/report"
+	"github.com/contrast-ml/contrast/tensor"
+)
+
+// Train runs the whole recipe of cfg and writes into outDir (created if
+// needed) the resolved config (config.yaml), the model (model.json,
+// model.safetensors, bank.safetensors) and metrics.json, whose metrics it also
+// returns:
+//
+//  1. read the training file; hold out a stratified validation split;
+//     fit the feature pipeline on the rest;
+//  2. SCARF pre-training of the classifier encoder on all training records;
+//  3. SupCon fine-tuning with a class-weighted linear head alongside;
+//  4. SCARF training of the novelty encoder on the normal training records;
+//  5. calibrate the anomaly threshold on the validation normals;
+//  6. score the test file (never seen before this step).
+func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (map[string]float64, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, fmt.Errorf("threat: %w", err)
+	}
+	yb, err := yaml.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("threat: encode config: %w", err)
+	}
+	if err := atomicfile.WriteFile(filepath.Join(outDir, ConfigFile), yb, 0o644); err != nil {
+		return nil, fmt.Errorf("threat: %w", err)
+	}
+	start := time.Now()
+	all, err := readNSLKDD(cfg.Train)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Limit > 0 && cfg.Limit < all.Len() {
+		keep, _, err := data.StratifiedSplit(all.CategoryLabels(), float64(cfg.Limit)/float64(all.Len()), cfg.Seed^0x6c696d6974)
+		if err != nil {
+			return nil, fmt.Errorf("threat: limit: %w", err)
+		}
+		all = all.Subset(keep)
+	}
+	for i, c := range all.Category {
+		if c < 0 || int(c) >= Classes {
+			return nil, fmt.Errorf("threat: training row %d: attack %q has no known category", i, all.Attack[i])
+		}
+	}
+	valRows, trainRows, err := data.StratifiedSplit(all.CategoryLabels(), cfg.Val, cfg.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("threat: validation split: %w", err)
+	}
+	m, res, err := fit(ctx, cfg, all, trainRows, valRows, log)
+	if err != nil {
+		return nil, err
+	}
+	metrics := res
+	metrics["train_seconds"] = time.Since(start).Seconds()
+	if err := m.Save(outDir); err != nil {
+		return nil, err
+	}
+	test, err := readNSLKDD(cfg.Test)
+	if err != nil {
+		return nil, err
+	}
+	tm, err := evaluate(m, test)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range tm {
+		metrics[k] = v
+	}
+	metrics["seconds"] = time.Since(start).Seconds()
+	if err := report.WriteMetricsJSON(filepath.Join(outDir, MetricsFile), metrics); err != nil {
+		return nil, err
+	}
+	log.Info("done", "accuracy_binary", metrics["accuracy_binary"], "accuracy_5class", metrics["accuracy_5class"],
+		"auroc_anomaly", metrics["auroc_anomaly"], "auroc_anomaly_input_knn", metrics["auroc_anomaly_input_knn"],
+		"seconds", metrics["seconds"])
+	return metrics, nil
+}
+
+// readNSLKDD reads an nslkdd:FILE spec.
+func readNSLKDD(spec string) (*data.Table, error) {
+	sp, err := data.ParseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	if sp.Kind != data.KindNSLKDD {
+		return nil, fmt.Errorf("threat: %q is a %v source, want nslkdd:FILE", spec, sp.Kind)
+	}
+	return data.ReadNSLKDD(sp.Path)
+}
+
+// fit trains the model on all's trainRows and calibrates it on valRows; it
+// returns the model and the training-side metrics.
+func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []int, log *slog.Logger) (*Model, map[string]float64, error) {
+	p, err := FitPipeline(all, trainRows, cfg.Features.NoLog)
+	if err != nil {
+		return nil, nil, err
+	}
+	x, err := p.Encode(all)
+	if err != nil {
+		return nil, nil, err
+	}
+	w := p.Width()
+	spec := EncoderSpec{Numeric: len(p.Numeric), Vocab: p.Vocab(), Encoding: cfg.Features.Categorical,
+		EmbedDim: cfg.Features.EmbedDim, Hidden: slices.Clone(cfg.Encoder.Hidden), Dim: cfg.Encoder.Dim, Norm: cfg.Encoder.Norm}
+	m, err := newModel(p, spec, cfg.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.K, m.Combine, m.InputKNN, m.KNN = cfg.Novelty.K, cfg.Novelty.Combine, cfg.Novelty.InputKNN, cfg.KNN
+	labels := all.CategoryLabels()
+	metrics := map[string]float64{"train_rows": float64(len(trainRows)), "val_rows": float64(len(valRows))}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x68656164))
+
+	// 1. SCARF on every training record.
+	trainX := gatherRows(x, w, trainRows)
+	marg, err := augment.FitMarginals(trainX, len(trainRows), w)
+	if err != nil {
+		return nil, nil, err
+	}
+	proj, err := newHead(cfg.Encoder.Dim, cfg.Encoder.Dim, cfg.Encoder.Proj, rng)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := scarfStage("scarf", cfg, m.Classifier, proj, x, w, trainRows, marg, cfg.SCARF.Epochs, cfg.Seed+1).run(ctx, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	putLosses(metrics, "scarf", r)
+
+	// 2. SupCon fine-tuning with the class-weighted head.
+	cw := classWeights(labels, trainRows, cfg.SupCon.ClassWeight)
+	proj2, err := newHead(cfg.Encoder.Dim, cfg.Encoder.Dim, cfg.Encoder.Proj, rng)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err = supconStage(cfg, m, proj2, x, w, trainRows, labels, marg, cw).run(ctx, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	putLosses(metrics, "supcon", r)
+
+	// 3. SCARF on the normal training records only: the novelty encoder.
+	var normalRows []int
+	for _, i := range trainRows {
+		if labels[i] == int(data.CategoryNormal) {
+			normalRows = append(normalRows, i)
+		}
+	}
+	if len(normalRows) < 2 {
+		return nil, nil, fmt.Errorf("threat: %d normal training records; the novelty encoder needs at least 2", len(normalRows))
+	}
+	normalX := gatherRows(x, w, normalRows)
+	nmarg, err := augment.FitMarginals(normalX, len(normalRows), w)
+	if err != nil {
+		return nil, nil, err
+	}
+	proj3, err := newHead(cfg.Encoder.Dim, cfg.Encoder.Dim, cfg.Encoder.Proj, rng)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err = scarfStage("novelty", cfg, m.Novelty, proj3, x, w, normalRows, nmarg, cfg.Novelty.Epochs, cfg.Seed+3).run(ctx, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	putLosses(metrics, "novelty", r)
+
+	// 4. Reference bank and threshold calibration on the validation split.
+	trainCat := make([]int, len(trainRows))
+	for i, r := range trainRows {
+		trainCat[i] = labels[r]
+	}
+	m.setBank(trainX, trainCat)
+	valX := gatherRows(x, w, valRows)
+	scores, err := m.scoreEncoded(valX)
+	if err != nil {
+		return nil, nil, err
+	}
+	var normalScores []float64
+	for i, r := range valRows {
+		if labels[r] == int(data.CategoryNormal) {
+			normalScores = append(normalScores, m.noveltyScore(&scores[i]))
+		}
+	}
+	if len(normalScores) == 0 {
+		return nil, nil, fmt.Errorf("threat: the validation split holds no normal record to calibrate the threshold on")
+	}
+	m.Threshold = upperQuantile(normalScores, cfg.Novelty.FPR)
+	for i := range scores {
+		m.decide(&scores[i])
+	}
+	metrics["anomaly_threshold"] = m.Threshold
+	vm, err := scoreMetrics(scores, all.Subset(valRows).Category)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k, v := range vm {
+		metrics["val_"+k] = v
+	}
+	log.Info("calibrated", "threshold", m.Threshold, "val_accuracy_5class", vm["accuracy_5class"],
+		"val_auroc_anomaly", vm["auroc_anomaly"])
+	return m, metrics, nil
+}
+
+// upperQuantile returns the threshold above which a fraction of at most fpr
+// of scores lie: the ceil((1-fpr)·n)-th smallest score.
+func upperQuantile(scores []float64, fpr float64) float64 {
+	s := slices.Clone(scores)
+	slices.Sort(s)
+	i := int(math.Ceil((1-fpr)*float64(len(s)))) - 1
+	return s[max(0, min(len(s)-1, i))]
+}
+
+func putLosses(m map[string]float64, name string, r stageResult) {
+	if len(r.Losses) == 0 {
+		return
+	}
+	m[name+"_loss_first"] = r.Losses[0]
+	m[name+"_loss_last"] = r.Losses[len(r.Losses)-1]
+	m[name+"_seconds"] = r.Seconds
+}
+
+// gatherRows copies rows idx of the (n, w) matrix x.
+func gatherRows(x []float32, w int, idx []int) []float32 {
+	out := make([]float32, 0, len(idx)*w)
+	for _, i := range idx {
+		out = append(out, x[i*w:(i+1)*w]...)
+	}
+	return out
+}
+
+// classWeights returns the cross-entropy weight of each class from its count
+// among rows, scaled so that the mean weight per training record is 1.
+func classWeights(labels, rows []int, mode ClassWeight) []float32 {
+	var count [Classes]int
+	for _, r := range rows {
+		count[labels[r]]++
+	}
+	w := make([]float32, Classes)
+	var mean float64
+	for c := range Classes {
+		v := 1.0
+		if count[c] > 0 {
+			bal := float64(len(rows)) / float64(Classes*count[c])
+			switch mode {
+			case WeightBalanced:
+				v = bal
+			case WeightSqrt:
+				v = math.Sqrt(bal)
+			}
+		}
+		w[c] = float32(v)
+		mean += v * float64(count[c])
+	}
+	mean /= float64(len(rows))
+	for c := range w {
+		w[c] /= float32(mean)
+	}
+	return w
+}
+
+// views writes two SCARF-corrupted copies of rows idx of x into a (2b, w)
+// tensor: rows i and b+i are the views of record idx[i]. A nil first
+// corruption keeps the first view clean (SCARF's anchor is the record itself).
+func views(x []float32, w int, idx []int, first, second *augment.SCARF, rng *rand.Rand) *tensor.Tensor {
+	b := len(idx)
+	v := tensor.New(2*b, w)
+	for i, r := range idx {
+		src := x[r*w : (r+1)*w]
+		a, c := v.Data[i*w:(i+1)*w], v.Data[(b+i)*w:(b+i+1)*w]
+		if first != nil {
+			first.Apply(rng, a, src)
+		} else {
+			copy(a, src)
+		}
+		second.Apply(rng, c, src)
+	}
+	return v
+}
+
+// scarfStage trains enc and its projection head with NT-Xent between each
+// record and its SCARF corruption (Bahri et al. 2022, arXiv 2106.15147).
+func scarfStage(name string, cfg Config, enc *Encoder, proj *nn.Sequential, x []float32, w int, rows []int,
+	marg *augment.Marginals, epochs int, seed uint64) *stage {
+	corrupt, err := augment.NewSCARF(marg, cfg.SCARF.Rate)
+	if err != nil {
+		panic(err) // the rate was validated
+	}
+	ntx, err := loss.NewNTXent(float32(cfg.SCARF.Temperature))
+	if err != nil {
+		panic(err)
+	}
+	enc.SetTraining(true)
+	proj.SetTraining(true)
+	return &stage{
+		name: name, params: append(enc.Params(), proj.Params()...), rows: rows, batch: cfg.SCARF.Batch,
+		epochs: epochs, lr: cfg.SCARF.LR, optim: cfg.Optim, seed: seed,
+		step: func(t *ag.Tape, idx []int, rng *rand.Rand) *ag.Var {
+			v := views(x, w, idx, nil, corrupt, rng)
+			return ntx.Forward(t, proj.Forward(t, enc.Forward(t, ag.Const(v))))
+		},
+	}
+}
+
+// supconStage fine-tunes the classifier encoder with SupCon (Khosla et al.
+// 2020, arXiv 2004.11362) on two lightly corrupted views per record, labels
+// the five categories, plus CEWeight times the class-weighted cross-entropy
+// of the linear head on the representations.
+func supconStage(cfg Config, m *Model, proj *nn.Sequential, x []float32, w int, rows, labels []int,
+	marg *augment.Marginals, cw []float32) *stage {
+	corrupt, err := augment.NewSCARF(marg, cfg.SupCon.Rate)
+	if err != nil {
+		panic(err)
+	}
+	sc, err := loss.NewSupCon(float32(cfg.SupCon.Temperature))
+	if err != nil {
+		panic(err)
+	}
+	enc, head := m.Classifier, m.Head
+	enc.SetTraining(true)
+	proj.SetTraining(true)
+	params := append(append(enc.Params(), proj.Params()...), head.Params()...)
+	ceW := float32(cfg.SupCon.CEWeight)
+	var lab []int
+	return &stage{
+		name: "supcon", params: params, rows: rows, batch: cfg.SupCon.Batch,
+		epochs: cfg.SupCon.Epochs, lr: cfg.SupCon.LR, optim: cfg.Optim, seed: cfg.Seed + 2,
+		step: func(t *ag.Tape, idx []int, rng *rand.Rand) *ag.Var {
+			b := len(idx)
+			lab = lab[:0]
+			for k := range 2 * b {
+				lab = append(lab, labels[idx[k%b]])
+			}
+			h := enc.Forward(t, ag.Const(views(x, w, idx, corrupt, corrupt, rng)))
+			l := sc.Forward(t, proj.Forward(t, h), lab)
+			if ceW > 0 {
+				l = t.Add(l, t.Scale(t.WeightedCrossEntropy(head.Forward(t, h), lab, cw, 0), ceW))
+			}
+			return l
+		},
+	}
+}

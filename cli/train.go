@@ -137,12 +137,3 @@ func runTrain(ctx context.Context, cmd *cobra.Command, cfg train.Config, out, tb
 	fmt.Fprintf(w, "run directory: %s (metrics.json, report.html)\n", out)
 	return nil
 }
-
-// writeRunReport draws the plots and report.html of a finished run.
-func writeRunReport(out string, cfg train.Config, res *train.Result, records []report.Record) error {
-	_ = out
-	_ = cfg
-	_ = res
-	_ = records
-	return nil
-}

@@ -60,10 +60,8 @@ func (t *Tape) Conv2dFused(x, w, b *Var, stride, pad, groups int, f ConvFuse) *V
 	if c.poolK > 0 {
 		arg = t.scratchInt32(out.Value.Numel())
 	}
-	// The weight gradient needs the column matrix again: keeping the forward's
-	// (N*OH*OW*C/groups*KH*KW floats) is cheaper than unfolding twice.
 	var cols []float32
-	if t.grad && w.needsGrad {
+	if convStoreCols && t.grad && w.needsGrad {
 		cols = t.scratch(c.n * c.groups * c.kg * c.p)
 	}
 	c.forward(t, out.Value.Data, arg, cols)
@@ -71,10 +69,17 @@ func (t *Tape) Conv2dFused(x, w, b *Var, stride, pad, groups int, f ConvFuse) *V
 	return out
 }
 
+// convStoreCols keeps the forward's column matrices (N*OH*OW*C/groups*KH*KW
+// floats) for the weight gradient instead of unfolding the input again in
+// backward. Off: with the assembly im2col, unfolding a chunk into cache costs
+// less than the DRAM traffic of writing and re-reading the whole batch's
+// columns (W1: 84 MB per step).
+var convStoreCols = false
+
 // convChunkFloats is the target size, in floats, of one part's column matrix: a
 // chunk of images is as many as fit (at least one), so that im2col, the product
 // and the epilogue of a chunk run out of the core's cache.
-var convChunkFloats = 1 << 18
+var convChunkFloats = 1 << 17
 
 // convPlan is one convolution call's shapes and operands.
 type convPlan struct {
@@ -237,7 +242,6 @@ func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32, cols []float
 	if needX {
 		dx = t.gradOf(c.x)
 	}
-	transDW := convTransDW(c.kg, c.og)
 	wd := c.w.Value.Data
 	chw := c.c * c.g.H * c.g.W
 	runParts(c.parts, c.chunks, func(part, lo, hi int) {
@@ -253,12 +257,13 @@ func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32, cols []float
 			for gr := 0; gr < c.groups; gr++ {
 				gg := gb[gr*c.og*l:]
 				if needW {
-					col := c.colsOf(cols, n0, n1)[gr*c.kg*l:]
-					if transDW {
-						kernels.Sgemm(false, true, c.kg, c.og, l, 1, col, l, gg, l, 1, dw[gr*c.og*c.kg:], c.og)
+					col := dcol
+					if cols != nil {
+						col = c.colsOf(cols, n0, n1)[gr*c.kg*l:]
 					} else {
-						kernels.Sgemm(false, true, c.og, c.kg, l, 1, gg, l, col, l, 1, dw[gr*c.og*c.kg:], c.kg)
+						c.im2col(col, n0, n1, gr)
 					}
+					c.weightGrad(dw[gr*c.og*c.kg:], col, gg, l)
 				}
 				if needX {
 					kernels.Sgemm(true, false, c.kg, l, c.og, 1, wd[gr*c.og*c.kg:], c.kg, gg, l, 0, dcol, l)
@@ -273,12 +278,6 @@ func (c *convPlan) backward(t *Tape, g, out []float32, arg []int32, cols []float
 		dW := t.gradOf(c.w)
 		for part := 0; part < c.parts; part++ {
 			dw := buf[part*per+colSize+gSize:][:wk]
-			if !transDW {
-				for i, v := range dw {
-					dW[i] += v
-				}
-				continue
-			}
 			for gr := 0; gr < c.groups; gr++ {
 				src, dst := dw[gr*c.og*c.kg:], dW[gr*c.og*c.kg:]
 				for k := 0; k < c.kg; k++ {
@@ -335,8 +334,26 @@ func (c *convPlan) gatherGrad(gb, db, g, out []float32, arg []int32, n0, n1 int)
 	}
 }
 
-// convTransDW reports whether the weight gradient of a group, (og, kg), is
-// better computed transposed, as col x g^T giving (kg, og). With few column rows
-// (a first layer, kg = KH*KW) the transposed product suits the sgemm's wide
-// register tile far better.
-var convTransDW = func(kg, og int) bool { return kg < og }
+// convDotRows is the largest number of column rows (C/groups*KH*KW) for which
+// the weight gradient is taken as kg*og dot products rather than one sgemm.
+var convDotRows = 16
+
+// weightGrad adds one chunk's weight gradient of a group, transposed, into dw
+// (kg, og): dw += col (kg, L) x g^T, g (og, L). With few column rows (a first
+// layer: kg = KH*KW) the product is a handful of very long dot products, which
+// the dot kernel does straight from the two matrices; the sgemm would pack all
+// of g (transposed) for a product with a tiny output. Otherwise the transposed
+// product keeps the sgemm's register tile full (kg a multiple of 12, og of 32)
+// where (og, kg) would waste part of it.
+func (c *convPlan) weightGrad(dw, col, g []float32, l int) {
+	if c.kg > convDotRows {
+		kernels.Sgemm(false, true, c.kg, c.og, l, 1, col, l, g, l, 1, dw, c.og)
+		return
+	}
+	for k := 0; k < c.kg; k++ {
+		ck := col[k*l : (k+1)*l]
+		for o := 0; o < c.og; o++ {
+			dw[k*c.og+o] += kernels.Dot(ck, g[o*l:(o+1)*l])
+		}
+	}
+}

@@ -233,3 +233,26 @@ func TestConv2dPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestConvStoreCols checks that keeping the forward's column matrices for
+// backward gives the very gradients that unfolding again does.
+func TestConvStoreCols(t *testing.T) {
+	x, w, b := randT(25, 3, 4, 7, 6), randT(26, 6, 2, 3, 3), randT(27, 6)
+	gy := randT(28, 3, 6, 3, 2)
+	run := func(store bool) [][]float32 {
+		old := convStoreCols
+		convStoreCols = store
+		defer func() { convStoreCols = old }()
+		xv, wv, bv := Param("x", x.Clone()), Param("w", w.Clone()), Param("b", b.Clone())
+		tp := NewTape(true)
+		y := tp.Conv2dFused(xv, wv, bv, 1, 1, 2, ConvFuse{ReLU: true, PoolK: 2})
+		tp.BackwardWith(y, gy.Data)
+		return [][]float32{xv.Grad.Data, wv.Grad.Data, bv.Grad.Data}
+	}
+	withChunk(100, func() {
+		s, r := run(true), run(false)
+		for i, name := range []string{"dx", "dw", "db"} {
+			assertClose(t, name, s[i], r[i], 0)
+		}
+	})
+}

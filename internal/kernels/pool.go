@@ -38,20 +38,35 @@ func MaxPoolPlane(y []float32, arg []int32, x []float32, h, w, k, stride int) {
 	}
 	for oy := 0; oy < oh; oy++ {
 		for ox := 0; ox < ow; ox++ {
+			// The maximum first (branch-free), then its first position: one
+			// hard-to-predict branch per window instead of one per element.
 			base := oy*stride*w + ox*stride
-			m, mi := x[base], base
+			m := x[base]
 			for ky := 0; ky < k; ky++ {
-				row := x[base+ky*w : base+ky*w+k]
-				for kx, v := range row {
-					if v > m || v != v {
-						m, mi = v, base+ky*w+kx
-					}
+				for _, v := range x[base+ky*w : base+ky*w+k] {
+					m = max(m, v)
 				}
 			}
+			mi := firstOf(x, base, w, k, m)
 			y[oy*ow+ox] = m
 			arg[oy*ow+ox] = int32(mi)
 		}
 	}
+}
+
+// firstOf returns the offset of the first element of the k x k window at base
+// equal to m, or the first NaN when m is NaN.
+func firstOf(x []float32, base, w, k int, m float32) int {
+	nan := m != m
+	for ky := 0; ky < k; ky++ {
+		row := x[base+ky*w : base+ky*w+k]
+		for kx, v := range row {
+			if v == m || (nan && v != v) {
+				return base + ky*w + kx
+			}
+		}
+	}
+	return base
 }
 
 // maxPool2x2 is the 2x2, stride-2 window of MaxPoolPlane in plain Go, used

@@ -7,22 +7,47 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/contrast-ml/contrast/internal/npy"
 )
 
-// TestBenchLarge runs the benchmark harness on synthetic clustered data when
-// CONTRAST_INDEX_BENCH=n,dim,nq[,efs] is set, e.g.
+// TestBenchLarge runs the benchmark harness when CONTRAST_INDEX_BENCH is set,
+// either to n,dim,nq[,ef:ef:...] for synthetic clustered data (as the
+// reference script's --synthetic) or to base.npy,queries.npy[,ef:ef:...] for
+// the files the reference script saves with --save-dir, e.g.
 //
-//	CONTRAST_INDEX_BENCH=100000,128,2000 go test ./index -run TestBenchLarge -v -timeout 30m
+//	CONTRAST_INDEX_BENCH=/tmp/ref/base.npy,/tmp/ref/queries.npy go test ./index -run TestBenchLarge -v -timeout 30m
+//
+// CONTRAST_INDEX_BENCH_REPEATS (default 3) sets how many timings the medians
+// are taken over; _METRIC, _QUANT and _RERANK select the other options.
 func TestBenchLarge(t *testing.T) {
 	spec := os.Getenv("CONTRAST_INDEX_BENCH")
 	if spec == "" {
-		t.Skip("set CONTRAST_INDEX_BENCH=n,dim,nq to run")
+		t.Skip("set CONTRAST_INDEX_BENCH=n,dim,nq or base.npy,queries.npy to run")
 	}
 	parts := strings.Split(spec, ",")
-	n, _ := strconv.Atoi(parts[0])
-	d, _ := strconv.Atoi(parts[1])
-	nq, _ := strconv.Atoi(parts[2])
-	cfg := BenchConfig{Repeats: 3, Progress: func(s string) { t.Log(s) }}
+	var base, queries []float32
+	var d int
+	if strings.HasSuffix(parts[0], ".npy") {
+		var err error
+		var d2 int
+		if base, _, d, err = npy.ReadFile(parts[0]); err != nil {
+			t.Fatal(err)
+		}
+		if queries, _, d2, err = npy.ReadFile(parts[1]); err != nil {
+			t.Fatal(err)
+		}
+		if d != d2 {
+			t.Fatalf("base has dimension %d, queries %d", d, d2)
+		}
+	} else {
+		n, _ := strconv.Atoi(parts[0])
+		d, _ = strconv.Atoi(parts[1])
+		nq, _ := strconv.Atoi(parts[2])
+		base, queries = clustered(n, d, nq, 100, 1)
+	}
+	repeats, _ := strconv.Atoi(os.Getenv("CONTRAST_INDEX_BENCH_REPEATS"))
+	cfg := BenchConfig{Repeats: max(repeats, 3), Progress: func(s string) { t.Log(s) }}
 	if len(parts) > 3 {
 		for _, e := range strings.Split(parts[3], ":") {
 			ef, _ := strconv.Atoi(e)
@@ -42,7 +67,6 @@ func TestBenchLarge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	base, queries := clustered(n, d, nq, 100, 1)
 	rep, err := Bench(base, queries, d, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -63,6 +63,22 @@ func TestMetricsLogLine(t *testing.T) {
 			if len(m) != 2+len(tt.rec.Values) {
 				t.Fatalf("%d keys, want %d", len(m), 2+len(tt.rec.Values))
 			}
+			// Record is a json.Marshaler/Unmarshaler too.
+			if b, err := json.Marshal(tt.rec); err != nil || string(b) != tt.want {
+				t.Fatalf("json.Marshal = %s, %v", b, err)
+			}
+			var back []Record
+			if err := json.Unmarshal([]byte("["+tt.want+"]"), &back); err != nil {
+				t.Fatal(err)
+			}
+			want := Record{Epoch: tt.rec.Epoch, Step: tt.rec.Step, Values: map[string]float64{}}
+			for k, v := range tt.rec.Values {
+				if math.IsInf(v, 0) { // null reads back as NaN
+					v = math.NaN()
+				}
+				want.Values[k] = v
+			}
+			sameRecords(t, back, []Record{want})
 		})
 	}
 }

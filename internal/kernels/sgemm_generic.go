@@ -4,7 +4,7 @@ package kernels
 // and packing as the assembly paths.
 var genericKernel = kernel{
 	isa: isaGeneric, mr: 4, nr: 4, kc: 256, nc: 1024,
-	parFlops: 1 << 18,
+	parFlops: 1 << 16,
 	micro:    micro4x4,
 }
 

@@ -2,6 +2,8 @@
 
 package kernels
 
+//go:generate go run sgemm_asm_gen.go
+
 // avx2Kernel is the AVX2+FMA path: a 6x16 tile in twelve ymm accumulators (16
 // architectural ymm registers: 12 accumulators, 2 of B, 2 broadcasts). Blocking
 // as for AVX-512; kc=384, nc=1024 measured best of {256,384} x {512,1024} at

@@ -81,12 +81,52 @@ DATA poolHi<>+56(SB)/4, $15
 DATA poolHi<>+60(SB)/4, $31
 GLOBL poolHi<>(SB), RODATA|NOPTR, $64
 
+// TAILMASKS stores at 0(SP), 4(SP) and 8(SP) the masks of a last block of
+// CX = ow%16 outputs (CX >= 1): CX outputs, and the low and high 16 of its 2*CX
+// inputs. Clobbers AX, CX, DX.
+#define TAILMASKS \
+	MOVL  $1, AX      \
+	SHLL  CX, AX      \
+	DECL  AX          \
+	MOVL  AX, 0(SP)   \
+	MOVQ  CX, DX      \
+	SHLQ  $1, DX      \
+	MOVL  $0xffff, AX \
+	CMPQ  DX, $16     \
+	JGE   5(PC)       \
+	MOVQ  DX, CX      \
+	MOVL  $1, AX      \
+	SHLL  CX, AX      \
+	DECL  AX          \
+	MOVL  AX, 4(SP)   \
+	XORL  AX, AX      \
+	MOVQ  DX, CX      \
+	SUBQ  $16, CX     \
+	JLE   4(PC)       \
+	MOVL  $1, AX      \
+	SHLL  CX, AX      \
+	DECL  AX          \
+	MOVL  AX, 8(SP)
+
+// BLOCKMASKS sets K2 (outputs) and K3, K4 (low, high inputs) for a block with
+// CX outputs left: all ones for a full block, else the stored tail masks.
+#define BLOCKMASKS \
+	CMPQ   CX, $16    \
+	JLT    5(PC)      \
+	KXNORW K2, K2, K2 \
+	KXNORW K3, K3, K3 \
+	KXNORW K4, K4, K4 \
+	JMP    4(PC)      \
+	KMOVW  0(SP), K2  \
+	KMOVW  4(SP), K3  \
+	KMOVW  8(SP), K4
+
 // func maxPool2x2AVX512(y *float32, arg *int32, x *float32, w, oh, ow int, bias float32, relu uint32)
 //
 // Pools one plane: y[oy*ow+ox] = max of x's window at (2oy, 2ox), arg its offset
 // in the plane (first maximum in row-major order; NaN propagates), then y += bias
 // and, when relu != 0, y = max(y, 0).
-TEXT ·maxPool2x2AVX512(SB), NOSPLIT, $0-56
+TEXT ·maxPool2x2AVX512(SB), NOSPLIT, $16-56
 	MOVQ y+0(FP), DI
 	MOVQ arg+8(FP), R8
 	MOVQ x+16(FP), SI
@@ -101,6 +141,12 @@ TEXT ·maxPool2x2AVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSS bias+48(FP), Z25
 	VXORPS Z26, Z26, Z26
 	MOVL relu+52(FP), R15
+	MOVQ ow+40(FP), CX
+	ANDQ $15, CX
+	JEQ  mpnotail
+	TAILMASKS
+
+mpnotail:
 	XORQ R11, R11               // oy
 
 mprow:
@@ -118,39 +164,7 @@ mpblk:
 	MOVQ ow+40(FP), CX
 	SUBQ R14, CX
 	JLE  mpnextrow
-	CMPQ CX, $16
-	JLE  mpc
-	MOVQ $16, CX
-
-mpc:
-	// K2: CX outputs; K3, K4: low and high 16 of the 2*CX inputs
-	MOVL $1, AX
-	SHLL CX, AX
-	DECL AX
-	KMOVW AX, K2
-	MOVQ CX, DX
-	SHLQ $1, DX                 // inputs
-	MOVQ DX, CX
-	CMPQ CX, $16
-	JLE  mpl
-	MOVQ $16, CX
-
-mpl:
-	MOVL $1, AX
-	SHLL CX, AX
-	DECL AX
-	KMOVW AX, K3
-	MOVQ DX, CX
-	SUBQ $16, CX
-	XORL AX, AX
-	TESTQ CX, CX
-	JLE  mph
-	MOVL $1, AX
-	SHLL CX, AX
-	DECL AX
-
-mph:
-	KMOVW AX, K4
+	BLOCKMASKS
 	LEAQ (BX)(R14*8), AX        // r0 + 2*ox
 	VMOVUPS.Z (AX), K3, Z0
 	VMOVUPS.Z 64(AX), K4, Z1
@@ -213,7 +227,7 @@ mpdone:
 // The gradient of one pooled plane, dense: dst's rows 0..2*oh-1, columns
 // 0..2*ow-1 (row stride w) are set to g at each window's argmax and 0 elsewhere;
 // with relu != 0 only where y > 0. Returns the sum of the gradients routed.
-TEXT ·maxPool2x2GradAVX512(SB), NOSPLIT, $0-68
+TEXT ·maxPool2x2GradAVX512(SB), NOSPLIT, $16-68
 	MOVQ dst+0(FP), DI
 	MOVQ gy+8(FP), SI
 	MOVQ y+16(FP), R8
@@ -230,6 +244,12 @@ TEXT ·maxPool2x2GradAVX512(SB), NOSPLIT, $0-68
 	VPADDD Z23, Z22, Z19        // w+1
 	VXORPS Z26, Z26, Z26
 	VXORPS Z27, Z27, Z27        // sum
+	MOVQ ow+48(FP), CX
+	ANDQ $15, CX
+	JEQ  mgnotail
+	TAILMASKS
+
+mgnotail:
 	XORQ R11, R11               // oy
 
 mgrow:
@@ -246,38 +266,7 @@ mgblk:
 	MOVQ ow+48(FP), CX
 	SUBQ R14, CX
 	JLE  mgnextrow
-	CMPQ CX, $16
-	JLE  mgc
-	MOVQ $16, CX
-
-mgc:
-	MOVL $1, AX
-	SHLL CX, AX
-	DECL AX
-	KMOVW AX, K2
-	MOVQ CX, DX
-	SHLQ $1, DX
-	MOVQ DX, CX
-	CMPQ CX, $16
-	JLE  mgl
-	MOVQ $16, CX
-
-mgl:
-	MOVL $1, AX
-	SHLL CX, AX
-	DECL AX
-	KMOVW AX, K3
-	MOVQ DX, CX
-	SUBQ $16, CX
-	XORL AX, AX
-	TESTQ CX, CX
-	JLE  mgh
-	MOVL $1, AX
-	SHLL CX, AX
-	DECL AX
-
-mgh:
-	KMOVW AX, K4
+	BLOCKMASKS
 	MOVL relu+56(FP), AX
 	TESTL AX, AX
 	JEQ  mgnorelu

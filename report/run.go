@@ -83,7 +83,7 @@ func WriteRun(dir string, r Run) ([]string, error) {
 		if err := put(fam.Name+plotFileSuffix, b); err != nil {
 			return written, err
 		}
-		page.Images = append(page.Images, PageImage{Title: familyTitle(fam), Caption: "per " + r.Axis.String(), PNG: b})
+		page.Images = append(page.Images, PageImage{Title: familyTitle(fam), Caption: "Per " + r.Axis.String(), PNG: b})
 	}
 	if r.Embedding != nil {
 		b, err := r.Embedding.PNG(defaultScatterW, defaultScatterH)
@@ -97,7 +97,7 @@ func WriteRun(dir string, r Run) ([]string, error) {
 		if title == "" {
 			title = "Embeddings"
 		}
-		page.Images = append(page.Images, PageImage{Title: title, Caption: "coloured by class", PNG: b})
+		page.Images = append(page.Images, PageImage{Title: title, Caption: "Coloured by class", PNG: b})
 	}
 	if r.Neighbors != nil {
 		b, err := r.Neighbors.PNG()
@@ -108,7 +108,7 @@ func WriteRun(dir string, r Run) ([]string, error) {
 			return written, err
 		}
 		page.Images = append(page.Images, PageImage{Title: "Nearest neighbours",
-			Caption: "each row: a query (blue), then its nearest neighbours, green if of the same class, red if not", PNG: b})
+			Caption: "Each row: a query (blue frame), then its nearest neighbours, framed green if of the same class, red if not", PNG: b})
 	}
 	if r.Final != nil {
 		b, err := EncodeMetricsJSON(r.Final)

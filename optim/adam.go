@@ -142,6 +142,9 @@ func (o *adam) updateChunks(lo, hi int) {
 // rounded to float32 (the conversions also forbid the compiler to fuse them).
 func adamUpdate(w, g, m, v []float32, l2, decay, b1, b2, c1, c2, bc2sqrt, eps, nstep float32) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	if n := adamVec(w, g, m, v, l2, decay, b1, b2, c1, c2, bc2sqrt, eps, nstep); n > 0 {
+		w, g, m, v = w[n:], g[n:], m[n:], v[n:]
+	}
 	for i, p := range w {
 		gi := g[i]
 		if l2 != 0 {

@@ -105,6 +105,9 @@ func sgdPlain(w, g []float32, nlr, wd float32) {
 
 func sgdMomentum(w, g, buf []float32, nlr, wd, mom, damp1 float32, nesterov, first bool) {
 	g, buf = g[:len(w)], buf[:len(w)]
+	if n := sgdMomentumVec(w, g, buf, nlr, wd, mom, damp1, nesterov, first); n > 0 {
+		w, g, buf = w[n:], g[n:], buf[n:]
+	}
 	for i, p := range w {
 		d := g[i]
 		if wd != 0 {

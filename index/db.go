@@ -195,7 +195,7 @@ func loadSnapshot(path string) (Index, uint64, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("index: read snapshot %q: %w", path, err)
 	}
-	return readSnapshot(bufio.NewReaderSize(f, 1<<20), fi.Size(), path)
+	return readSnapshot(bufio.NewReaderSize(f, 1<<18), fi.Size(), path)
 }
 
 // openLog replays the log onto the index, cuts a torn tail, and opens the
@@ -221,7 +221,7 @@ func (db *DB) openLog(path string) error {
 		return fmt.Errorf("index: open log %q: %w", path, err)
 	}
 	size := fi.Size()
-	br := bufio.NewReaderSize(f, 1<<20)
+	br := bufio.NewReaderSize(f, 1<<18)
 	hdr := make([]byte, logHeader)
 	n, _ := io.ReadFull(br, hdr)
 	gen, err := parseLogHeader(hdr[:n], path)
@@ -485,7 +485,17 @@ func (db *DB) commit(buf []byte, apply func() error) error {
 		// Sync outside db.mu so that other writers can append meanwhile and
 		// share the next fsync.
 		db.mu.Unlock()
-		return db.syncTo(epoch, end)
+		if err := db.syncTo(epoch, end); err != nil {
+			return err
+		}
+		if db.opt.CompactBytes > 0 {
+			db.mu.Lock()
+			defer db.mu.Unlock()
+			if db.usable() == nil && db.written > db.opt.CompactBytes {
+				return db.compactLocked()
+			}
+		}
+		return nil
 	}
 	if err == nil && db.opt.CompactBytes > 0 && db.written > db.opt.CompactBytes {
 		err = db.compactLocked()
@@ -601,6 +611,9 @@ func (db *DB) Close() error {
 	db.syncMu.Lock()
 	defer db.syncMu.Unlock()
 	err := db.log.Sync()
+	if err == nil {
+		db.synced = db.written // writers still waiting in syncTo are covered
+	}
 	if cerr := db.log.Close(); err == nil {
 		err = cerr
 	}

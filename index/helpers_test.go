@@ -1,11 +1,12 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strconv"
+	"strings"
 )
 
 // clustered draws n base and nq query vectors from Gaussian clusters, as the
@@ -75,10 +76,7 @@ func oracleDist(m Metric, q, x []float32) float64 {
 	}
 }
 
-func sqrt(x float64) float64 {
-	// Newton's iterations would do; the standard library is fine for an oracle.
-	return math.Sqrt(x)
-}
+func sqrt(x float64) float64 { return math.Sqrt(x) }
 
 // oracle ranks every item in items (map id -> vector) for q, with keep
 // deciding which items are eligible.
@@ -90,11 +88,11 @@ func oracle(m Metric, items map[string]Item, q []float32, keep func(Item) bool) 
 		}
 		hits = append(hits, oracleHit{id, oracleDist(m, q, it.Vector)})
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].d != hits[j].d {
-			return hits[i].d < hits[j].d
+	slices.SortFunc(hits, func(a, b oracleHit) int {
+		if c := cmp.Compare(a.d, b.d); c != 0 {
+			return c
 		}
-		return hits[i].id < hits[j].id
+		return strings.Compare(a.id, b.id)
 	})
 	return hits
 }
@@ -125,5 +123,3 @@ func ids(rs []Result) []string {
 	}
 	return out
 }
-
-var _ = slices.Contains[[]string]

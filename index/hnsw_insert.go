@@ -11,6 +11,11 @@ import (
 func (h *HNSW) insertBatch(items []Item) {
 	st := h.st
 	st.fit(items)
+	if st.live == 0 {
+		// Every node is a tombstone (or there are none): start a fresh graph
+		// rather than hang new nodes off dead ones.
+		h.entry, h.maxLevel = -1, 0
+	}
 	first := st.n()
 	var buf []float32
 	for i := range items {

@@ -130,7 +130,7 @@ func buildLog(t *testing.T, kind Kind) (dir string, log []byte, lastStart int, b
 	before = state(t, db, ids)
 	st, _ := os.Stat(filepath.Join(dir, LogFile))
 	lastStart = int(st.Size())
-	must(t, db.Upsert(a[15:18]...))
+	must(t, db.Upsert(a[15:17]...))
 	after = state(t, db, ids)
 	must(t, db.Close())
 	log, err = os.ReadFile(filepath.Join(dir, LogFile))
@@ -341,6 +341,9 @@ func TestGroupCommit(t *testing.T) {
 				must(t, err)
 			}
 			must(t, db.Close())
+			if fi, _ := os.Stat(filepath.Join(dir, LogFile)); fi.Size() > 4096+1024 {
+				t.Errorf("log of %d bytes was not compacted at 4096", fi.Size())
+			}
 			db, err = Open(dir, Options{})
 			must(t, err)
 			defer db.Close()

@@ -41,6 +41,9 @@ func (t *Tape) BatchNorm(x, gamma, beta *Var, runMean, runVar *tensor.Tensor, tr
 	if (runMean == nil) != (runVar == nil) {
 		panic("ag: BatchNorm: runMean and runVar must both be set or both nil")
 	}
+	if runMean != nil && (!runMean.IsContiguous() || !runVar.IsContiguous()) {
+		panic("ag: BatchNorm: runMean and runVar must be contiguous")
+	}
 	batchStats := training || runMean == nil
 	m := n * s
 	if batchStats && m <= 1 {

@@ -2,6 +2,7 @@ package ag
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/contrast-ml/contrast/internal/kernels"
 )
@@ -315,14 +316,7 @@ func (c *convPlan) gatherGrad(gb, db, g, out []float32, arg []int32, n0, n1 int)
 			case c.poolK > 0:
 				s = kernels.MaxPoolPlaneGrad(dst, gi, yi, arg[(i*c.o+o)*op:][:op], c.g.OH, c.g.OW, c.poolK, c.poolS, c.relu)
 			case c.relu:
-				for j, v := range gi {
-					if yi[j] > 0 {
-						dst[j] = v
-						s += v
-					} else {
-						dst[j] = 0
-					}
-				}
+				s = reluMaskCopy(dst, gi, yi)
 			default:
 				copy(dst, gi)
 				for _, v := range gi {
@@ -356,4 +350,22 @@ func (c *convPlan) weightGrad(dw, col, g []float32, l int) {
 			dw[k*c.og+o] += kernels.Dot(ck, g[o*l:(o+1)*l])
 		}
 	}
+}
+
+// reluMaskCopy sets dst[j] = g[j] where y[j] > 0 and 0 elsewhere (the gradient
+// through a ReLU with output y), returning the sum of what it kept. The mask is
+// built from y's bits without a branch: ReLU outputs are positive or a zero of
+// either sign (or NaN, which passes), and a coin-toss branch per element costs
+// more than the copy.
+func reluMaskCopy(dst, g, y []float32) float32 {
+	dst, y = dst[:len(g)], y[:len(g)]
+	var s float32
+	for j, v := range g {
+		yb := int32(math.Float32bits(y[j]))
+		m := uint32((-yb & ^yb) >> 31) // all ones iff yb > 0 as an integer: y > 0
+		k := math.Float32frombits(math.Float32bits(v) & m)
+		dst[j] = k
+		s += k
+	}
+	return s
 }

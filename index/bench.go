@@ -44,6 +44,11 @@ type BenchReport struct {
 	FlatBuildS     float64    `json:"flat_build_s"`
 	FlatQPSSingle  float64    `json:"flat_qps_single"`
 	FlatQPSBatch   float64    `json:"flat_qps_batch"`
+	// Queries per CPU-second of this process (user + system time, all
+	// threads): unlike the wall-clock rates, unaffected by other processes
+	// taking turns on the cores. 0 where the OS does not report it.
+	FlatCPUQPSSingle float64 `json:"flat_cpu_qps_single"`
+	FlatCPUQPSBatch  float64 `json:"flat_cpu_qps_batch"`
 	HNSWBuildS     float64    `json:"hnsw_build_s"`
 	HNSW           []BenchRow `json:"hnsw"`
 }
@@ -54,6 +59,9 @@ type BenchRow struct {
 	Recall    float64 `json:"recall"`
 	QPSSingle float64 `json:"qps_single"`
 	QPSBatch  float64 `json:"qps_batch"`
+	// Queries per CPU-second (see BenchReport).
+	CPUQPSSingle float64 `json:"cpu_qps_single"`
+	CPUQPSBatch  float64 `json:"cpu_qps_batch"`
 }
 
 // Bench builds an exact (Flat) and an HNSW index over base, (n, dim), and
@@ -105,7 +113,7 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 	rep.FlatBuildS = time.Since(t0).Seconds()
 	progress("exact index: %d queries as a batch", nq)
 	var truth [][]Result
-	rep.FlatQPSBatch, err = medianQPS(cfg.Repeats, nq, func() error {
+	rep.FlatQPSBatch, rep.FlatCPUQPSBatch, err = medianQPS(cfg.Repeats, nq, func() error {
 		truth, err = flat.SearchBatch(queries, cfg.K, Params{})
 		return err
 	})
@@ -114,7 +122,7 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 	}
 	if !cfg.SkipFlatSingle {
 		progress("exact index: %d queries one at a time", cfg.SingleQueries)
-		if rep.FlatQPSSingle, err = singleQPS(flat, queries, dim, cfg.SingleQueries, cfg.K, Params{}, cfg.Repeats); err != nil {
+		if rep.FlatQPSSingle, rep.FlatCPUQPSSingle, err = singleQPS(flat, queries, dim, cfg.SingleQueries, cfg.K, Params{}, cfg.Repeats); err != nil {
 			return nil, err
 		}
 	}
@@ -138,7 +146,7 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 		progress("HNSW: ef=%d", ef)
 		row := BenchRow{Ef: ef}
 		var got [][]Result
-		row.QPSBatch, err = medianQPS(cfg.Repeats, nq, func() error {
+		row.QPSBatch, row.CPUQPSBatch, err = medianQPS(cfg.Repeats, nq, func() error {
 			got, err = h.SearchBatch(queries, cfg.K, p)
 			return err
 		})
@@ -146,7 +154,7 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 			return nil, err
 		}
 		row.Recall = Recall(got, truth, cfg.K)
-		if row.QPSSingle, err = singleQPS(h, queries, dim, cfg.SingleQueries, cfg.K, p, cfg.Repeats); err != nil {
+		if row.QPSSingle, row.CPUQPSSingle, err = singleQPS(h, queries, dim, cfg.SingleQueries, cfg.K, p, cfg.Repeats); err != nil {
 			return nil, err
 		}
 		rep.HNSW = append(rep.HNSW, row)
@@ -177,7 +185,7 @@ func Recall(got, truth [][]Result, k int) float64 {
 	return sum / float64(len(got))
 }
 
-func singleQPS(idx Index, queries []float32, dim, m, k int, p Params, repeats int) (float64, error) {
+func singleQPS(idx Index, queries []float32, dim, m, k int, p Params, repeats int) (wall, cpu float64, err error) {
 	return medianQPS(repeats, m, func() error {
 		for i := 0; i < m; i++ {
 			if _, err := idx.Search(queries[i*dim:(i+1)*dim], k, p); err != nil {
@@ -188,16 +196,24 @@ func singleQPS(idx Index, queries []float32, dim, m, k int, p Params, repeats in
 	})
 }
 
-// medianQPS runs f repeats times and returns count over the median time.
-func medianQPS(repeats, count int, f func() error) (float64, error) {
+// medianQPS runs f repeats times and returns count over the median wall
+// time and over the median CPU time (0 if unknown).
+func medianQPS(repeats, count int, f func() error) (wall, cpu float64, err error) {
 	ts := make([]float64, repeats)
+	cs := make([]float64, repeats)
 	for r := range ts {
-		t0 := time.Now()
+		t0, c0 := time.Now(), processCPU()
 		if err := f(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		ts[r] = time.Since(t0).Seconds()
+		cs[r] = (processCPU() - c0).Seconds()
 	}
 	slices.Sort(ts)
-	return float64(count) / ts[len(ts)/2], nil
+	slices.Sort(cs)
+	wall = float64(count) / ts[len(ts)/2]
+	if c := cs[len(cs)/2]; c > 0 {
+		cpu = float64(count) / c
+	}
+	return wall, cpu, nil
 }

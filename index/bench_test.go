@@ -74,3 +74,61 @@ func TestBenchLarge(t *testing.T) {
 	b, _ := json.MarshalIndent(rep, "", " ")
 	fmt.Println(string(b))
 }
+
+// benchIndexes caches the indexes of BenchmarkSearch between runs.
+var benchIndexes = map[string]Index{}
+
+// BenchmarkSearch measures searches on 10,000 clustered 64-dimensional
+// vectors: one query at a time and batches of 256, for each index kind.
+func BenchmarkSearch(b *testing.B) {
+	const n, d, nq, k = 10000, 64, 256, 10
+	base, queries := clustered(n, d, nq, 50, 5)
+	for _, v := range []struct {
+		name string
+		kind Kind
+		q    Quantization
+	}{{"flat", KindFlat, NoQuant}, {"hnsw", KindHNSW, NoQuant}, {"hnsw-int8", KindHNSW, Int8PerDim}} {
+		idx := benchIndexes[v.name]
+		if idx == nil {
+			var err error
+			if idx, err = New(v.kind, Config{Dim: d, Metric: Cosine, Quantization: v.q}); err != nil {
+				b.Fatal(err)
+			}
+			if err := idx.Add(itemsOf(base, d)...); err != nil {
+				b.Fatal(err)
+			}
+			benchIndexes[v.name] = idx
+		}
+		run := func(mode string, f func(i int)) {
+			b.Run(v.name+"/"+mode, func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				c0 := processCPU()
+				for b.Loop() {
+					f(i)
+					i++
+				}
+				cpu := (processCPU() - c0).Seconds()
+				per := 1
+				if mode == "batch" {
+					per = nq
+				}
+				b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "queries/s")
+				if cpu > 0 {
+					b.ReportMetric(float64(b.N*per)/cpu, "queries/cpu-s")
+				}
+			})
+		}
+		run("single", func(i int) {
+			j := i % nq
+			if _, err := idx.Search(queries[j*d:(j+1)*d], k, Params{Ef: 40}); err != nil {
+				b.Fatal(err)
+			}
+		})
+		run("batch", func(int) {
+			if _, err := idx.SearchBatch(queries, k, Params{Ef: 40}); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}

@@ -33,24 +33,24 @@ type BenchConfig struct {
 // BenchReport is the outcome of Bench; its JSON keys match the reference
 // script shared/bench/index_reference.py (FAISS flat and hnswlib).
 type BenchReport struct {
-	N              int        `json:"n"`
-	Dim            int        `json:"dim"`
-	Queries        int        `json:"queries"`
-	K              int        `json:"k"`
-	Metric         string     `json:"metric"`
-	Quantization   string     `json:"quantization"`
-	M              int        `json:"M"`
-	EfConstruction int        `json:"ef_construction"`
-	FlatBuildS     float64    `json:"flat_build_s"`
-	FlatQPSSingle  float64    `json:"flat_qps_single"`
-	FlatQPSBatch   float64    `json:"flat_qps_batch"`
+	N              int     `json:"n"`
+	Dim            int     `json:"dim"`
+	Queries        int     `json:"queries"`
+	K              int     `json:"k"`
+	Metric         string  `json:"metric"`
+	Quantization   string  `json:"quantization"`
+	M              int     `json:"M"`
+	EfConstruction int     `json:"ef_construction"`
+	FlatBuildS     float64 `json:"flat_build_s"`
+	FlatQPSSingle  float64 `json:"flat_qps_single"`
+	FlatQPSBatch   float64 `json:"flat_qps_batch"`
 	// Queries per CPU-second of this process (user + system time, all
 	// threads): unlike the wall-clock rates, unaffected by other processes
 	// taking turns on the cores. 0 where the OS does not report it.
-	FlatCPUQPSSingle float64 `json:"flat_cpu_qps_single"`
-	FlatCPUQPSBatch  float64 `json:"flat_cpu_qps_batch"`
-	HNSWBuildS     float64    `json:"hnsw_build_s"`
-	HNSW           []BenchRow `json:"hnsw"`
+	FlatCPUQPSSingle float64    `json:"flat_cpu_qps_single"`
+	FlatCPUQPSBatch  float64    `json:"flat_cpu_qps_batch"`
+	HNSWBuildS       float64    `json:"hnsw_build_s"`
+	HNSW             []BenchRow `json:"hnsw"`
 }
 
 // BenchRow is one ef setting of HNSW.

@@ -59,12 +59,20 @@ func NewItemKNN(train [][]int, numItems int) *ItemKNN {
 
 // Score writes Σ_{i in history} sim(i, j) into out[j] for every item j. Items
 // repeated in history count once per occurrence. Not safe for concurrent use.
-func (k *ItemKNN) Score(history []int, out []float32) {
+func (k *ItemKNN) Score(history []int, out []float32) { k.ScoreWeighted(history, nil, out) }
+
+// ScoreWeighted writes Σ_n weight[n]·sim(history[n], j) into out[j]; a nil
+// weight means all ones.
+func (k *ItemKNN) ScoreWeighted(history []int, weight []float64, out []float32) {
 	clear(k.w)
 	clear(k.acc)
-	for _, i := range history {
+	for n, i := range history {
+		x := k.invSqrt[i]
+		if weight != nil {
+			x *= weight[n]
+		}
 		for _, v := range k.users[i] {
-			k.w[v] += k.invSqrt[i]
+			k.w[v] += x
 		}
 	}
 	for v, wv := range k.w {
@@ -78,4 +86,21 @@ func (k *ItemKNN) Score(history []int, out []float32) {
 	for j, a := range k.acc {
 		out[j] = float32(a * k.invSqrt[j])
 	}
+}
+
+// RecentItemKNN is ItemKNN restricted to the model's view of a history: the
+// last Window items with the user tower's pooling weights. It is not one of
+// the baselines; it tells how much of the model's lead comes from
+// looking at recent items only.
+type RecentItemKNN struct {
+	KNN      *ItemKNN
+	Window   int
+	Pooling  Pooling
+	HalfLife float64
+}
+
+// Score writes the recency-weighted item-kNN scores into out.
+func (r RecentItemKNN) Score(history []int, out []float32) {
+	h, w := poolWeights(history, r.Window, r.Pooling, r.HalfLife)
+	r.KNN.ScoreWeighted(h, w, out)
 }

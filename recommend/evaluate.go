@@ -80,7 +80,7 @@ func (p protocol) rankModel(m *Model) accum {
 		return accum{}
 	}
 	t := ag.NewTape(false)
-	v := m.itemVectors(t, nil)
+	v := m.itemVectors(t, nil, nil)
 	hists := make([][]int, len(p.cases))
 	for k, c := range p.cases {
 		hists[k] = c.history
@@ -94,9 +94,11 @@ func (p protocol) rankModel(m *Model) accum {
 // evalAll writes the model's and, with baselines, the popularity and item-kNN
 // figures of the warm and cold protocols into out, keys prefixed by prefix
 // ("" for test, "valid_" for validation): recall_at_10, recall_at_20,
-// ndcg_at_10, pop_..., itemknn_..., coldstart_..., pop_coldstart_...,
+// ndcg_at_10, pop_..., itemknn_..., itemknn_recent_... (item-kNN over the
+// model's recency-weighted window), coldstart_..., pop_coldstart_...,
 // itemknn_coldstart_....
 func evalAll(m *Model, warm, cold protocol, pop *Popularity, knn *ItemKNN, out map[string]float64, prefix string) {
+	recent := RecentItemKNN{KNN: knn, Window: m.Spec.History, Pooling: m.Spec.Pooling, HalfLife: m.Spec.HalfLife}
 	a := warm.rankModel(m)
 	a.into(out, prefix)
 	a = cold.rankModel(m)
@@ -107,10 +109,12 @@ func evalAll(m *Model, warm, cold protocol, pop *Popularity, knn *ItemKNN, out m
 	for _, b := range []struct {
 		name string
 		s    scorer
-	}{{"pop_", pop}, {"itemknn_", knn}} {
+	}{{"pop_", pop}, {"itemknn_", knn}, {"itemknn_recent_", recent}} {
 		a = warm.rankWith(b.s)
 		a.into(out, prefix+b.name)
-		a = cold.rankWith(b.s)
-		a.into(out, prefix+b.name+"coldstart_")
+		if b.name != "itemknn_recent_" {
+			a = cold.rankWith(b.s)
+			a.into(out, prefix+b.name+"coldstart_")
+		}
 	}
 }

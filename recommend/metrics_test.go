@@ -168,6 +168,33 @@ func TestBaselinesAgainstNaive(t *testing.T) {
 				t.Errorf("history %v item %d: item-kNN %v, naive %v", h, j, out[j], want)
 			}
 		}
+		w := make([]float64, len(h))
+		for n := range w {
+			w[n] = 0.5 + float64(n)
+		}
+		knn.ScoreWeighted(h, w, out)
+		for j := range items {
+			var want float64
+			for n, i := range h {
+				want += w[n] * sim(i, j)
+			}
+			if math.Abs(float64(out[j])-want) > 1e-5 {
+				t.Errorf("history %v weights %v item %d: item-kNN %v, naive %v", h, w, j, out[j], want)
+			}
+		}
+		// The recent variant keeps the last two items, weights 1/3 and 2/3.
+		RecentItemKNN{KNN: knn, Window: 2, Pooling: Recency, HalfLife: 1}.Score(h, out)
+		for j := range items {
+			var want float64
+			if n := len(h); n >= 2 {
+				want = sim(h[n-2], j)/3 + 2*sim(h[n-1], j)/3
+			} else if n == 1 {
+				want = sim(h[0], j)
+			}
+			if math.Abs(float64(out[j])-want) > 1e-5 {
+				t.Errorf("history %v item %d: recent item-kNN %v, naive %v", h, j, out[j], want)
+			}
+		}
 		pop.Score(h, out)
 		for j := range items {
 			c := 0

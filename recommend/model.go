@@ -61,8 +61,7 @@ type Model struct {
 	mlp    []*nn.Linear
 	ids    *ag.Var // (items, Dim) or nil
 	user   *nn.Linear
-	iota   []int // 0..items-1, and offsets 0..items, for the ID bag
-	iotaOf []int
+	iota   []int // 0..items-1
 }
 
 // NewModel builds the towers for spec, initialised from rng.
@@ -115,9 +114,9 @@ func NewModel(spec ModelSpec, rng *rand.Rand) (*Model, error) {
 	}
 	u.Bias.Value.Zero()
 	m.user = nn.Prefix("user.proj", u)
-	m.iota, m.iotaOf = make([]int, n), make([]int, n+1)
+	m.iota = make([]int, n)
 	for i := range n {
-		m.iota[i], m.iotaOf[i+1] = i, i+1
+		m.iota[i] = i
 	}
 	return m, nil
 }
@@ -137,23 +136,46 @@ func (m *Model) Params() []*ag.Var {
 	return append(ps, m.user.Params()...)
 }
 
-// idMask returns the weights of the ID bag at evaluation: 1 for items with an
-// ID vector.
-func (m *Model) idMask() []float32 {
-	w := make([]float32, m.NumItems())
-	for i, ok := range m.Spec.HasID {
-		if ok {
-			w[i] = 1
+// idWeights returns the weights of the ID vectors of items at evaluation: 1
+// for items with an ID vector, else 0.
+func (m *Model) idWeights(items []int) []float32 {
+	w := make([]float32, len(items))
+	for r, i := range items {
+		if m.Spec.HasID[i] {
+			w[r] = 1
 		}
 	}
 	return w
 }
 
-// itemVectors embeds the whole catalogue: (items, Dim), unit rows. idW weighs
-// each item's ID vector (nil: the evaluation mask, idMask).
-func (m *Model) itemVectors(t *ag.Tape, idW []float32) *ag.Var {
-	n := m.NumItems()
-	x := t.EmbeddingBag(m.words, m.bags.ids, m.bags.offsets, m.bags.w) // (items·fields, WordDim)
+// subsetBags returns the field bags of the given items, in their order.
+func (m *Model) subsetBags(items []int) bags {
+	if len(items) == m.NumItems() && items[0] == 0 && items[len(items)-1] == len(items)-1 {
+		return m.bags // the whole catalogue, in order
+	}
+	b := bags{offsets: make([]int, 1, len(items)*numFields+1)}
+	for _, i := range items {
+		lo, hi := m.bags.offsets[i*numFields], m.bags.offsets[(i+1)*numFields]
+		base := len(b.ids) - lo
+		b.ids = append(b.ids, m.bags.ids[lo:hi]...)
+		b.w = append(b.w, m.bags.w[lo:hi]...)
+		for f := 1; f <= numFields; f++ {
+			b.offsets = append(b.offsets, m.bags.offsets[i*numFields+f]+base)
+		}
+	}
+	return b
+}
+
+// itemVectors embeds the given items (nil: the whole catalogue):
+// (len(items), Dim), unit rows. idW weighs each item's ID vector (nil: the
+// evaluation weights, idWeights).
+func (m *Model) itemVectors(t *ag.Tape, items []int, idW []float32) *ag.Var {
+	if items == nil {
+		items = m.iota
+	}
+	n := len(items)
+	b := m.subsetBags(items)
+	x := t.EmbeddingBag(m.words, b.ids, b.offsets, b.w) // (items·fields, WordDim)
 	x = t.Reshape(x, n, numFields*m.Spec.WordDim)
 	for k, l := range m.mlp {
 		x = l.Forward(t, x)
@@ -163,9 +185,9 @@ func (m *Model) itemVectors(t *ag.Tape, idW []float32) *ag.Var {
 	}
 	if m.ids != nil {
 		if idW == nil {
-			idW = m.idMask()
+			idW = m.idWeights(items)
 		}
-		x = t.Add(x, t.EmbeddingBag(m.ids, m.iota, m.iotaOf, idW))
+		x = addRows(t, x, m.ids, items, idW)
 	}
 	return t.L2Normalize(x, 1e-12)
 }
@@ -176,30 +198,40 @@ func (m *Model) itemVectors(t *ag.Tape, idW []float32) *ag.Var {
 func (m *Model) historyBag(hists [][]int) (ids, offsets []int, w []float32) {
 	offsets = make([]int, 1, len(hists)+1)
 	for _, h := range hists {
-		if len(h) > m.Spec.History {
-			h = h[len(h)-m.Spec.History:]
-		}
-		start := len(ids)
-		var sum float64
-		for k, it := range h {
-			ids = append(ids, it)
-			x := 1.0
-			if m.Spec.Pooling == Recency {
-				x = math.Exp2(-float64(len(h)-1-k) / m.Spec.HalfLife)
-			}
+		recent, hw := poolWeights(h, m.Spec.History, m.Spec.Pooling, m.Spec.HalfLife)
+		ids = append(ids, recent...)
+		for _, x := range hw {
 			w = append(w, float32(x))
-			sum += x
-		}
-		for k := start; k < len(ids); k++ {
-			w[k] = float32(float64(w[k]) / sum)
 		}
 		offsets = append(offsets, len(ids))
 	}
 	return ids, offsets, w
 }
 
-// userVectors embeds users from their histories (item indices) given the item
-// vectors v (items, Dim): (len(hists), Dim), unit rows.
+// poolWeights returns the last window items of h and their pooling weights,
+// which sum to one: equal (Mean), or 2^(-k/halfLife) for the item k steps
+// before the end, normalised (Recency).
+func poolWeights(h []int, window int, p Pooling, halfLife float64) ([]int, []float64) {
+	if len(h) > window {
+		h = h[len(h)-window:]
+	}
+	w := make([]float64, len(h))
+	var sum float64
+	for k := range h {
+		w[k] = 1
+		if p == Recency {
+			w[k] = math.Exp2(-float64(len(h)-1-k) / halfLife)
+		}
+		sum += w[k]
+	}
+	for k := range w {
+		w[k] /= sum
+	}
+	return h, w
+}
+
+// userVectors embeds users from their histories given item vectors v (rows,
+// Dim), histories holding row indices of v: (len(hists), Dim), unit rows.
 func (m *Model) userVectors(t *ag.Tape, v *ag.Var, hists [][]int) *ag.Var {
 	ids, offsets, w := m.historyBag(hists)
 	h := t.EmbeddingBag(v, ids, offsets, w)

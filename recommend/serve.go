@@ -41,7 +41,7 @@ func LoadModel(dir string) (*Recommender, error) {
 // NewRecommender embeds m's catalogue and indexes it.
 func NewRecommender(m *Model) (*Recommender, error) {
 	r := &Recommender{Model: m}
-	r.vecs = m.itemVectors(ag.NewTape(false), nil).Value
+	r.vecs = m.itemVectors(ag.NewTape(false), nil, nil).Value
 	ix, err := index.NewFlat(index.Config{Dim: m.Spec.Dim, Metric: index.Dot})
 	if err != nil {
 		return nil, fmt.Errorf("recommend: index: %w", err)

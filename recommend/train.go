@@ -88,6 +88,8 @@ type trainer struct {
 	// second item of a co-occurrence pair.
 	offTarget, offPair []float32
 	pairs              [][2]int
+	active             []int // items of the current step
+	row                []int // per item, its row in active, or -1
 	pop                *Popularity
 	knn                *ItemKNN
 	nce                loss.SampledSoftmax
@@ -149,6 +151,10 @@ func newTrainer(cfg Config, ds *Dataset, log *slog.Logger) (*trainer, error) {
 		return nil, fmt.Errorf("recommend: no training examples (every user needs two training interactions)")
 	}
 	tr.offTarget, tr.offPair = offsets(target), offsets(second)
+	tr.row = make([]int, n)
+	for i := range tr.row {
+		tr.row[i] = -1
+	}
 	tr.nce = loss.SampledSoftmax{Temperature: float32(cfg.Model.Temperature)}
 	log.Info("recommend: data", "users", len(ds.Users), "items", n, "cold_items", split.NumCold,
 		"train_examples", examples, "cooc_pairs", len(tr.pairs), "vocab", len(voc.Words), "buckets", voc.Buckets)
@@ -269,14 +275,61 @@ func (tr *trainer) run(ctx context.Context) (map[string]float64, error) {
 
 // loss records the objective of one batch: the sampled softmax of each
 // example's next item against the batch's other target items, plus the
-// item-item softmax of co-occurring pairs.
+// item-item softmax of co-occurring pairs. Only the items the batch touches
+// (pooled history items, targets, pair items) go through the item tower.
 func (tr *trainer) loss(t *ag.Tape, batch []example) *ag.Var {
 	cfg := tr.cfg
 	m := tr.model
-	n := m.NumItems()
+	hists := make([][]int, len(batch))
+	targets := make([]int, len(batch))
+	for k, ex := range batch {
+		seq := tr.split.Train[ex.u]
+		h := seq[:ex.pos]
+		if len(h) > m.Spec.History {
+			h = h[len(h)-m.Spec.History:]
+		}
+		hists[k], targets[k] = h, seq[ex.pos]
+	}
+	var a, b []int
+	if cfg.Train.CoocWeight > 0 && len(tr.pairs) > 0 {
+		a, b = make([]int, cfg.Train.CoocBatch), make([]int, cfg.Train.CoocBatch)
+		for k := range a {
+			p := tr.pairs[tr.rng.IntN(len(tr.pairs))]
+			a[k], b[k] = p[0], p[1]
+		}
+	}
+	// The active items, and every list re-indexed into them.
+	active := tr.active[:0]
+	local := func(it int) int {
+		if tr.row[it] < 0 {
+			tr.row[it] = len(active)
+			active = append(active, it)
+		}
+		return tr.row[it]
+	}
+	lh := make([][]int, len(hists))
+	for k, h := range hists {
+		lh[k] = make([]int, len(h))
+		for j, it := range h {
+			lh[k][j] = local(it)
+		}
+	}
+	for _, it := range targets {
+		local(it)
+	}
+	for k := range a {
+		local(a[k])
+		local(b[k])
+	}
+	tr.active = active
+	defer func() {
+		for _, it := range active {
+			tr.row[it] = -1
+		}
+	}()
 	var idW []float32
 	if m.ids != nil {
-		idW = m.idMask()
+		idW = m.idWeights(active)
 		if p := cfg.Model.IDDropout; p > 0 {
 			for i := range idW {
 				if tr.rng.Float64() < p {
@@ -285,39 +338,36 @@ func (tr *trainer) loss(t *ag.Tape, batch []example) *ag.Var {
 			}
 		}
 	}
-	v := m.itemVectors(t, idW)
-	hists := make([][]int, len(batch))
-	targets := make([]int, len(batch))
-	for k, ex := range batch {
-		seq := tr.split.Train[ex.u]
-		hists[k], targets[k] = seq[:ex.pos], seq[ex.pos]
-	}
-	u := m.userVectors(t, v, hists)
+	v := m.itemVectors(t, active, idW)
+	u := m.userVectors(t, v, lh)
 	l := tr.softmax(t, u, v, targets, tr.offTarget)
-	if w := cfg.Train.CoocWeight; w > 0 && len(tr.pairs) > 0 {
-		a, b := make([]int, cfg.Train.CoocBatch), make([]int, cfg.Train.CoocBatch)
-		for k := range a {
-			p := tr.pairs[tr.rng.IntN(len(tr.pairs))]
-			a[k], b[k] = p[0], p[1]
+	if len(a) > 0 {
+		la := make([]int, len(a))
+		for k, it := range a {
+			la[k] = tr.row[it]
 		}
-		l = t.Add(l, t.Scale(tr.softmax(t, t.IndexSelect(v, a), v, b, tr.offPair), float32(w)))
+		l = t.Add(l, t.Scale(tr.softmax(t, t.IndexSelect(v, la), v, b, tr.offPair), float32(cfg.Train.CoocWeight)))
 	}
-	_ = n
 	return l
 }
 
-// softmax is the sampled softmax of queries q against their target items,
-// the keys being the distinct targets of the batch.
+// softmax is the sampled softmax of queries q against their target items
+// (catalogue indices; their vectors are the rows tr.row of v), the keys being
+// the distinct targets of the batch.
 func (tr *trainer) softmax(t *ag.Tape, q, v *ag.Var, targets []int, off []float32) *ag.Var {
 	keys := slices.Clone(targets)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
+	rows := make([]int, len(keys))
 	var o []float32
 	if tr.cfg.Train.Correction == LogQ {
 		o = make([]float32, len(keys))
-		for j, it := range keys {
+	}
+	for j, it := range keys {
+		rows[j] = tr.row[it]
+		if o != nil {
 			o[j] = off[it]
 		}
 	}
-	return tr.nce.Forward(t, q, t.IndexSelect(v, keys), targets, keys, o)
+	return tr.nce.Forward(t, q, t.IndexSelect(v, rows), targets, keys, o)
 }

@@ -81,7 +81,7 @@ func checkServing(t *testing.T, dir string) {
 	}
 	// Oracle: score every item with the towers, drop history and exclusions, sort.
 	tp := ag.NewTape(false)
-	v := r.itemVectors(tp, nil)
+	v := r.itemVectors(tp, nil, nil)
 	u := r.userVectors(tp, v, [][]int{{3, 10, 42}})
 	s := tp.MatMul(u, v, false, true).Value.Data
 	var order []int

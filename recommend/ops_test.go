@@ -1,0 +1,83 @@
+package recommend
+
+import (
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/contrast-ml/contrast/ag"
+	"github.com/contrast-ml/contrast/tensor"
+)
+
+func TestAddRowsGradients(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := ag.Param("x", tensor.New(4, 3).Normal(rng, 0, 1))
+	table := ag.Param("table", tensor.New(5, 3).Normal(rng, 0, 1))
+	rows, w := []int{2, 0, 2, 4}, []float32{1, 0, 0.5, -2}
+	coef := tensor.New(4, 3).Normal(rng, 0, 1).Data // loss = Σ coef·out
+	f := func() float64 {
+		out := addRows(ag.NewTape(false), x, table, rows, w).Value.Data
+		var s float64
+		for k, v := range out {
+			s += float64(coef[k]) * float64(v)
+		}
+		return s
+	}
+	// Forward against the naive sum.
+	out := addRows(ag.NewTape(false), x, table, rows, w).Value.Data
+	for r := range 4 {
+		for c := range 3 {
+			want := x.Value.Data[r*3+c] + w[r]*table.Value.Data[rows[r]*3+c]
+			if math.Abs(float64(out[r*3+c]-want)) > 1e-6 {
+				t.Fatalf("out[%d,%d] %v, want %v", r, c, out[r*3+c], want)
+			}
+		}
+	}
+	tp := ag.NewTape(true)
+	tp.BackwardWith(addRows(tp, x, table, rows, w), coef)
+	const eps = 1e-2
+	for _, p := range []*ag.Var{x, table} {
+		for j := range p.Value.Data {
+			orig := p.Value.Data[j]
+			p.Value.Data[j] = orig + eps
+			up := f()
+			p.Value.Data[j] = orig - eps
+			dn := f()
+			p.Value.Data[j] = orig
+			if num, g := (up-dn)/(2*eps), float64(p.Grad.Data[j]); math.Abs(num-g) > 1e-3 {
+				t.Errorf("d%s[%d]: analytic %v, numeric %v", p.Name, j, g, num)
+			}
+		}
+	}
+}
+
+// TestItemVectorsSubset checks that embedding a subset of the catalogue gives
+// the same rows as embedding all of it.
+func TestItemVectorsSubset(t *testing.T) {
+	ml, err := ReadMovieLens(sliceDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := NewDataset(ml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := newTrainer(smokeConfig(), d, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tr.model
+	tp := ag.NewTape(false)
+	all := m.itemVectors(tp, nil, nil).Value.Data
+	sub := []int{17, 3, m.NumItems() - 1, 0, 3}
+	part := m.itemVectors(tp, sub, nil).Value.Data
+	dim := m.Spec.Dim
+	for r, i := range sub {
+		for c := range dim {
+			if a, b := part[r*dim+c], all[i*dim+c]; math.Abs(float64(a-b)) > 1e-6 {
+				t.Fatalf("item %d dim %d: subset %v, whole %v", i, c, a, b)
+			}
+		}
+	}
+}

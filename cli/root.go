@@ -34,7 +34,7 @@ func ExitCode(err error) int {
 
 // Run executes the contrast command line args (without the program name).
 func Run(ctx context.Context, args []string) error {
-	root := newRoot()
+	root := newRoot(args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && !isUsage(err) && (isFlagError(err) || strings.HasPrefix(err.Error(), "unknown command")) {
@@ -58,7 +58,7 @@ type flagError struct{ err error }
 
 func (f *flagError) Error() string { return f.err.Error() }
 
-func newRoot() *cobra.Command {
+func newRoot(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "contrast",
 		Short: "Contrastive representation learning: train, evaluate, index and serve embeddings",
@@ -92,7 +92,7 @@ the embeddings (kNN, linear probe, retrieval metrics), and serves similarity sea
 			stopProfile()
 		}
 	}
-	root.AddCommand(newTrainCmd(), newEvalCmd(), newEmbedCmd(), newDataCmd(), newBenchCmd(), newVersionCmd())
+	root.AddCommand(newTrainCmd(args), newEvalCmd(), newEmbedCmd(), newDataCmd(), newBenchCmd(), newIndexCmd(), newServeCmd(), newLoadtestCmd(), newVersionCmd())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

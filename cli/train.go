@@ -16,12 +16,21 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newTrainCmd() *cobra.Command {
+// trainOpts are the flags of `contrast train` that are not config fields.
+type trainOpts struct {
+	out, tensorboard string
+	resume, quiet    bool
+}
+
+// newTrainCmd builds `contrast train` for the task that args' --config names
+// (task: image when absent), binding one flag per field of that task's config.
+func newTrainCmd(args []string) *cobra.Command {
 	var (
-		cfgFile, out, tensorboard string
-		resume, quiet             bool
+		cfgFile string
+		opts    trainOpts
 	)
-	scratch := train.Default()
+	tk, terr := taskFor(peekConfig(args))
+	scratch := tk.defaults()
 	cmd := &cobra.Command{
 		Use:   "train [--config FILE] [--data SPEC] [--out DIR] [flags]",
 		Short: "Train an encoder with a contrastive method; with no arguments, SimCLR on MNIST",
@@ -31,6 +40,8 @@ With no arguments it trains the default: SimCLR on MNIST with the W1 ConvNet, an
 ends by printing kNN and linear-probe accuracy. A YAML config (--config, see
 examples/) sets every field; each field is also a flag named by its YAML path
 (--optim.lr 3e-4), and flags win over the file. --data overrides the data set.
+A config's "task" field picks the application: ` + taskNames() + `; the flags
+listed below are those of the task of the --config given (image without one).
 
 The run directory (--out) receives metrics.jsonl (per epoch), metrics.json (final),
 the model (model.safetensors, model.json, config.yaml), resumable checkpoints,
@@ -39,36 +50,41 @@ PNG plots and report.html. Ctrl-C saves a checkpoint; --resume continues it.`,
   contrast train --config examples/triplet-mnist.yaml --out runs/triplet
   contrast train --method byol --epochs 20 --data idx:/data/fashion --out runs/byol`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg := train.Default()
+			if terr != nil {
+				return UsageError{terr}
+			}
+			cfg := tk.defaults()
 			if cfgFile != "" {
-				if err := config.Load(cfgFile, &cfg); err != nil {
+				if err := config.Load(cfgFile, cfg); err != nil {
 					return UsageError{err}
 				}
 			}
-			if err := config.ApplyChanged(cmd.Flags(), &cfg); err != nil {
+			if err := config.ApplyChanged(cmd.Flags(), cfg); err != nil {
 				return UsageError{err}
 			}
-			if err := cfg.Validate(); err != nil {
+			if err := tk.validate(cfg); err != nil {
 				return UsageError{fmt.Errorf("train: %w", err)}
 			}
-			if out == "" {
-				out = filepath.Join("runs", fmt.Sprintf("%s-%s", cfg.Method, time.Now().Format("20060102-150405")))
+			if opts.out == "" {
+				opts.out = filepath.Join("runs", fmt.Sprintf("%s-%s", tk.runName(cfg), time.Now().Format("20060102-150405")))
 			}
-			return runTrain(cmd.Context(), cmd, cfg, out, tensorboard, resume, quiet)
+			return tk.run(cmd.Context(), cmd, cfg, opts)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&cfgFile, "config", "", "YAML run config (see examples/)")
-	f.StringVar(&out, "out", "", "run directory (default runs/METHOD-TIME)")
-	f.BoolVar(&resume, "resume", false, "continue the run in --out from its latest checkpoint")
-	f.StringVar(&tensorboard, "tensorboard", "", "also write TensorBoard event files to this directory")
-	f.BoolVar(&quiet, "quiet", false, "no progress bars or logs, only the final figures")
-	config.Bind(f, &scratch)
+	f.StringVar(&opts.out, "out", "", "run directory (default runs/METHOD-TIME)")
+	f.BoolVar(&opts.resume, "resume", false, "continue the run in --out from its latest checkpoint")
+	f.StringVar(&opts.tensorboard, "tensorboard", "", "also write TensorBoard event files to this directory")
+	f.BoolVar(&opts.quiet, "quiet", false, "no progress bars or logs, only the final figures")
+	config.Bind(f, scratch)
 	f.SortFlags = false
 	return cmd
 }
 
-func runTrain(ctx context.Context, cmd *cobra.Command, cfg train.Config, out, tb string, resume, quiet bool) error {
+// runImage trains an image method (package train) and writes its report.
+func runImage(ctx context.Context, cmd *cobra.Command, cfg train.Config, o trainOpts) error {
+	out, tb, resume, quiet := o.out, o.tensorboard, o.resume, o.quiet
 	stderr := cmd.ErrOrStderr()
 	var progress io.Writer = stderr
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))

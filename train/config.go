@@ -10,6 +10,7 @@ import (
 // Config is a training run, as written in YAML (examples/*.yaml) and, field by
 // field, as flags (`contrast train --help`).
 type Config struct {
+	Task   string `yaml:"task" help:"application: image (this config); see contrast train --help"`
 	Method Method `yaml:"method" help:"method: simclr, supcon, moco, byol, simsiam, barlow, vicreg, triplet, siamese"`
 	Data   string `yaml:"data" help:"data source spec (mnist, idx:DIR, images:DIR)"`
 	// TrainLimit and TestLimit keep only a seeded-random subset of the splits (0: all).
@@ -134,6 +135,9 @@ func Default() Config {
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Task != "" && c.Task != "image" {
+		bad("task: %q is not an image task", c.Task)
+	}
 	if c.Data == "" {
 		bad("data: empty (want a spec such as mnist or idx:DIR)")
 	}

@@ -1,0 +1,305 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/index"
+	"github.com/contrast-ml/contrast/internal/atomicfile"
+	"github.com/contrast-ml/contrast/internal/npy"
+	"github.com/contrast-ml/contrast/train"
+	"github.com/spf13/cobra"
+)
+
+func newIndexCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "index",
+		Short: "Build similarity indexes and benchmark them",
+	}
+	cmd.AddCommand(newIndexBuildCmd(), newIndexBenchCmd())
+	return cmd
+}
+
+// indexBuildFlags are the flags of contrast index build.
+type indexBuildFlags struct {
+	model, spec, split, vectors, synthetic, out string
+	kind, metric                                string
+	m, efC, ef                                  int
+	seed                                        uint64
+}
+
+func newIndexBuildCmd() *cobra.Command {
+	var bf indexBuildFlags
+	cmd := &cobra.Command{
+		Use:   "build --out DIR (--model DIR --data SPEC | --vectors F.npy | --synthetic N,DIM) [flags]",
+		Short: "Embed a data set (or read vectors) into a durable index directory for contrast serve",
+		Long: `build writes an index directory (snapshot + empty log, as index.DB keeps it) that
+contrast serve opens. The vectors come from one of:
+
+  --model DIR --data SPEC [--split S]  the trained encoder's embeddings of a data set; item IDs
+                                       are the example numbers, metadata {"label": L, "class": NAME}
+  --vectors F.npy                      a (n, dim) float32/float64 array; IDs are row numbers
+  --synthetic N,DIM                    seeded Gaussian clusters (100 centres, N(0,1), points at
+                                       centre + 0.5*N(0,1)), the recipe of index_reference.py`,
+		Example: `  contrast index build --model runs/simclr --data mnist --split train --out idx/mnist
+  contrast index build --synthetic 100000,128 --out idx/synth --kind hnsw --metric cosine`,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runIndexBuild(cmd, bf) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&bf.model, "model", "", "run directory of contrast train")
+	f.StringVar(&bf.spec, "data", "", "data source spec: "+data.SpecForms)
+	f.StringVar(&bf.split, "split", "", "split to index (default the first)")
+	f.StringVar(&bf.vectors, "vectors", "", "index the rows of this .npy file instead")
+	f.StringVar(&bf.synthetic, "synthetic", "", "index N seeded random vectors of dimension DIM instead (N,DIM)")
+	f.StringVar(&bf.out, "out", "", "index directory to create (must not hold an index)")
+	f.StringVar(&bf.kind, "kind", "hnsw", "index kind: hnsw or flat")
+	f.StringVar(&bf.metric, "metric", "cosine", "metric: cosine, dot or l2")
+	f.IntVar(&bf.m, "M", index.DefaultM, "HNSW links per node")
+	f.IntVar(&bf.efC, "ef-construction", index.DefaultEfConstruction, "HNSW candidate list while inserting")
+	f.IntVar(&bf.ef, "ef", index.DefaultEf, "HNSW default candidate list while searching")
+	f.Uint64Var(&bf.seed, "seed", 1, "seed of --synthetic and of HNSW levels")
+	f.SortFlags = false
+	return cmd
+}
+
+// buildItems gathers the items of index build from its source flags.
+func buildItems(bf indexBuildFlags) ([]index.Item, int, error) {
+	sources := 0
+	for _, s := range []string{bf.model, bf.vectors, bf.synthetic} {
+		if s != "" {
+			sources++
+		}
+	}
+	if sources != 1 || (bf.model != "") != (bf.spec != "") {
+		return nil, 0, usagef("index build: give one source: --model DIR with --data SPEC, --vectors F.npy, or --synthetic N,DIM")
+	}
+	rowItems := func(x []float32, n, dim int) []index.Item {
+		items := make([]index.Item, n)
+		for i := range items {
+			items[i] = index.Item{ID: strconv.Itoa(i), Vector: x[i*dim : (i+1)*dim : (i+1)*dim]}
+		}
+		return items
+	}
+	switch {
+	case bf.synthetic != "":
+		n, dim, err := parsePair(bf.synthetic)
+		if err != nil {
+			return nil, 0, usagef("index build: --synthetic %q: want N,DIM with both positive", bf.synthetic)
+		}
+		return rowItems(SyntheticVectors(n, dim, bf.seed), n, dim), dim, nil
+	case bf.vectors != "":
+		x, n, dim, err := npy.ReadFile(bf.vectors)
+		if err != nil {
+			return nil, 0, err
+		}
+		return rowItems(x, n, dim), dim, nil
+	}
+	if _, err := data.ParseSpec(bf.spec); err != nil {
+		return nil, 0, UsageError{err}
+	}
+	l, _, _, err := train.LoadModel(bf.model)
+	if err != nil {
+		return nil, 0, err
+	}
+	set, err := data.LoadString(bf.spec)
+	if err != nil {
+		return nil, 0, err
+	}
+	im, err := set.Images(bf.split)
+	if err != nil {
+		return nil, 0, UsageError{fmt.Errorf("index build: %w", err)}
+	}
+	z := train.Embed(l.Encoder(), im, true)
+	items := rowItems(z.Data, z.Rows, z.Cols)
+	for i := range items {
+		meta := map[string]any{"label": im.Labels[i]}
+		if lab := im.Labels[i]; lab >= 0 && lab < len(im.ClassNames) {
+			meta["class"] = im.ClassNames[lab]
+		}
+		items[i].Meta, _ = json.Marshal(meta)
+	}
+	return items, z.Cols, nil
+}
+
+func parsePair(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, ",")
+	n, err1 := strconv.Atoi(strings.TrimSpace(a))
+	d, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if !ok || err1 != nil || err2 != nil || n < 1 || d < 1 {
+		return 0, 0, errors.New("bad pair")
+	}
+	return n, d, nil
+}
+
+// SyntheticVectors returns n seeded vectors of dimension dim, (n, dim): 100
+// centres drawn from N(0, 1) and each vector a random centre plus 0.5*N(0, 1),
+// the recipe of shared/bench/index_reference.py (same distribution, not the
+// same numbers as NumPy's generator).
+func SyntheticVectors(n, dim int, seed uint64) []float32 {
+	x := make([]float32, n*dim)
+	draw := syntheticSource(dim, seed)
+	rng := rand.New(rand.NewPCG(seed, 0xd2a7))
+	for i := range n {
+		draw(x[i*dim:(i+1)*dim], rng)
+	}
+	return x
+}
+
+// syntheticSource returns a function that draws vectors around the 100
+// centres that seed gives (SyntheticVectors' distribution) with rng.
+func syntheticSource(dim int, seed uint64) func(dst []float32, rng *rand.Rand) {
+	rng := rand.New(rand.NewPCG(seed, 0x5e7))
+	centres := make([]float32, 100*dim)
+	for i := range centres {
+		centres[i] = float32(rng.NormFloat64())
+	}
+	return func(dst []float32, rng *rand.Rand) {
+		c := centres[rng.IntN(100)*dim:]
+		for j := range dst {
+			dst[j] = c[j] + 0.5*float32(rng.NormFloat64())
+		}
+	}
+}
+
+func runIndexBuild(cmd *cobra.Command, bf indexBuildFlags) error {
+	if bf.out == "" {
+		return usagef("index build: --out DIR is required")
+	}
+	kind, err := index.ParseKind(bf.kind)
+	if err != nil {
+		return UsageError{fmt.Errorf("index build: --kind: %w", err)}
+	}
+	metric, err := index.ParseMetric(bf.metric)
+	if err != nil {
+		return UsageError{fmt.Errorf("index build: --metric: %w", err)}
+	}
+	if _, err := os.Stat(filepath.Join(bf.out, index.SnapshotFile)); !errors.Is(err, fs.ErrNotExist) {
+		return usagef("index build: %s already holds an index; choose a new --out", bf.out)
+	}
+	items, dim, err := buildItems(bf)
+	if err != nil {
+		return err
+	}
+	cfg := index.Config{Dim: dim, Metric: metric, M: bf.m, EfConstruction: bf.efC, Ef: bf.ef, Seed: bf.seed}
+	db, err := index.Open(bf.out, index.Options{Kind: kind, Config: cfg, Sync: index.SyncNever})
+	if err != nil {
+		return UsageError{fmt.Errorf("index build: %w", err)}
+	}
+	stderr := cmd.ErrOrStderr()
+	t0 := time.Now()
+	const chunk = 10000
+	for lo := 0; lo < len(items); lo += chunk {
+		hi := min(lo+chunk, len(items))
+		if err := db.Upsert(items[lo:hi]...); err != nil {
+			db.Close()
+			return err
+		}
+		fmt.Fprintf(stderr, "\rindexed %d/%d (%.0f/s)", hi, len(items), float64(hi)/time.Since(t0).Seconds())
+	}
+	fmt.Fprintln(stderr)
+	if err := db.Compact(); err != nil {
+		db.Close()
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s index of %d vectors (dim %d, %v) to %s in %.1f s\n", kind, len(items), dim, metric, bf.out, time.Since(t0).Seconds())
+	return nil
+}
+
+func newIndexBenchCmd() *cobra.Command {
+	var (
+		base, queries, metric, efs, jsonF, quant string
+		cfg                                      index.BenchConfig
+	)
+	cmd := &cobra.Command{
+		Use:   "bench --base B.npy --queries Q.npy [--k 10] [--metric cosine] [--json FILE]",
+		Short: "Recall@k and queries/s of exact and HNSW search (the JSON of index_reference.py)",
+		Long: `bench builds an exact and an HNSW index over the base vectors and measures, for the
+queries: recall@k of HNSW against exact search at each --ef, queries per second one at a
+time and as one batch, and build seconds. The JSON keys are those of
+shared/bench/index_reference.py (FAISS flat and hnswlib), so the two sit side by side.`,
+		Example: "  contrast index bench --base base.npy --queries queries.npy --k 10 --json contrast.json",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if base == "" || queries == "" {
+				return usagef("index bench: --base and --queries are required")
+			}
+			var err error
+			if cfg.Metric, err = index.ParseMetric(metric); err != nil {
+				return UsageError{fmt.Errorf("index bench: --metric: %w", err)}
+			}
+			switch quant {
+			case "none", "":
+			case "int8":
+				cfg.Quantization = index.Int8PerDim
+			case "int8-global":
+				cfg.Quantization = index.Int8Global
+			default:
+				return usagef("index bench: --quant %q: want none, int8 or int8-global", quant)
+			}
+			for _, s := range strings.Split(efs, ",") {
+				ef, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil || ef < 1 {
+					return usagef("index bench: --ef %q: want a comma list of positive integers", efs)
+				}
+				cfg.Efs = append(cfg.Efs, ef)
+			}
+			xb, nb, db, err := npy.ReadFile(base)
+			if err != nil {
+				return UsageError{err}
+			}
+			xq, _, dq, err := npy.ReadFile(queries)
+			if err != nil {
+				return UsageError{err}
+			}
+			if db != dq {
+				return usagef("index bench: base has dimension %d, queries %d", db, dq)
+			}
+			stderr := cmd.ErrOrStderr()
+			cfg.Progress = func(s string) { fmt.Fprintln(stderr, s) }
+			rep, err := index.Bench(xb, xq, db, cfg)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%d x %d base, %d queries, k=%d, %s\n", nb, db, rep.Queries, rep.K, rep.Metric)
+			fmt.Fprintf(w, "exact: build %.2f s, %.0f q/s single, %.0f q/s batched\n", rep.FlatBuildS, rep.FlatQPSSingle, rep.FlatQPSBatch)
+			fmt.Fprintf(w, "hnsw (M=%d, efC=%d): build %.2f s\n", rep.M, rep.EfConstruction, rep.HNSWBuildS)
+			fmt.Fprintf(w, "%6s %8s %12s %12s\n", "ef", "recall", "q/s single", "q/s batch")
+			for _, r := range rep.HNSW {
+				fmt.Fprintf(w, "%6d %8.4f %12.0f %12.0f\n", r.Ef, r.Recall, r.QPSSingle, r.QPSBatch)
+			}
+			if jsonF != "" {
+				b, _ := json.MarshalIndent(rep, "", "  ")
+				return atomicfile.WriteFile(jsonF, append(b, '\n'), 0o644)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&base, "base", "", "base vectors, (n, dim) .npy")
+	f.StringVar(&queries, "queries", "", "query vectors, (nq, dim) .npy")
+	f.IntVar(&cfg.K, "k", 10, "neighbours per query")
+	f.StringVar(&metric, "metric", "cosine", "metric: cosine, dot (ip) or l2")
+	f.IntVar(&cfg.M, "M", index.DefaultM, "HNSW links per node")
+	f.IntVar(&cfg.EfConstruction, "ef-construction", index.DefaultEfConstruction, "HNSW build candidate list")
+	f.StringVar(&efs, "ef", "16,32,64,128,256", "HNSW search candidate lists to measure")
+	f.StringVar(&quant, "quant", "none", "HNSW vector storage: none, int8 or int8-global")
+	f.IntVar(&cfg.Rerank, "rerank", 0, "with --quant, re-rank rerank*k candidates exactly")
+	f.IntVar(&cfg.SingleQueries, "single", 500, "queries timed one at a time")
+	f.IntVar(&cfg.Repeats, "repeats", 3, "timings per figure (median reported)")
+	f.Uint64Var(&cfg.Seed, "seed", 1, "HNSW level seed")
+	f.StringVar(&jsonF, "json", "", "also write the JSON report to this file")
+	f.SortFlags = false
+	return cmd
+}

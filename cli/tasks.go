@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/contrast-ml/contrast/train"
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+)
+
+// trainTask is one application that `contrast train` runs, chosen by the
+// config's top-level "task" field.
+type trainTask struct {
+	name     string
+	defaults func() any // a pointer to a config holding the defaults
+	validate func(cfg any) error
+	runName  func(cfg any) string
+	run      func(ctx context.Context, cmd *cobra.Command, cfg any, o trainOpts) error
+}
+
+// tasks lists the applications; image is the default.
+var tasks = []trainTask{
+	{
+		name:     "image",
+		defaults: func() any { c := train.Default(); return &c },
+		validate: func(c any) error { return c.(*train.Config).Validate() },
+		runName:  func(c any) string { return c.(*train.Config).Method.String() },
+		run: func(ctx context.Context, cmd *cobra.Command, c any, o trainOpts) error {
+			return runImage(ctx, cmd, *c.(*train.Config), o)
+		},
+	},
+}
+
+func taskNames() string {
+	names := make([]string, len(tasks))
+	for i, t := range tasks {
+		names[i] = t.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// taskFor returns the task called name ("" means image).
+func taskFor(name string) (trainTask, error) {
+	if name == "" {
+		name = "image"
+	}
+	i := slices.IndexFunc(tasks, func(t trainTask) bool { return t.name == name })
+	if i < 0 {
+		return tasks[0], fmt.Errorf("config: unknown task %q (want one of %s)", name, taskNames())
+	}
+	return tasks[i], nil
+}
+
+// peekConfig returns the task named by the --config file among args, if any.
+// Errors are left for the full load to report.
+func peekConfig(args []string) string {
+	path := ""
+	for i, a := range args {
+		switch {
+		case a == "--config" && i+1 < len(args):
+			path = args[i+1]
+		case strings.HasPrefix(a, "--config="):
+			path = strings.TrimPrefix(a, "--config=")
+		}
+	}
+	if path == "" {
+		return ""
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var head struct {
+		Task string `yaml:"task"`
+	}
+	if yaml.Unmarshal(b, &head) != nil {
+		return ""
+	}
+	return head.Task
+}

@@ -28,7 +28,14 @@ func TestBenchLarge(t *testing.T) {
 	parts := strings.Split(spec, ",")
 	var base, queries []float32
 	var d int
+	efs := ""
 	if strings.HasSuffix(parts[0], ".npy") {
+		if len(parts) < 2 {
+			t.Fatal("want base.npy,queries.npy")
+		}
+		if len(parts) > 2 {
+			efs = parts[2]
+		}
 		var err error
 		var d2 int
 		if base, _, d, err = npy.ReadFile(parts[0]); err != nil {
@@ -41,15 +48,21 @@ func TestBenchLarge(t *testing.T) {
 			t.Fatalf("base has dimension %d, queries %d", d, d2)
 		}
 	} else {
+		if len(parts) < 3 {
+			t.Fatal("want n,dim,nq")
+		}
 		n, _ := strconv.Atoi(parts[0])
 		d, _ = strconv.Atoi(parts[1])
 		nq, _ := strconv.Atoi(parts[2])
 		base, queries = clustered(n, d, nq, 100, 1)
+		if len(parts) > 3 {
+			efs = parts[3]
+		}
 	}
 	repeats, _ := strconv.Atoi(os.Getenv("CONTRAST_INDEX_BENCH_REPEATS"))
 	cfg := BenchConfig{Repeats: max(repeats, 3), Progress: func(s string) { t.Log(s) }}
-	if len(parts) > 3 {
-		for _, e := range strings.Split(parts[3], ":") {
+	if efs != "" {
+		for _, e := range strings.Split(efs, ":") {
 			ef, _ := strconv.Atoi(e)
 			cfg.Efs = append(cfg.Efs, ef)
 		}

@@ -1,0 +1,55 @@
+// Package server is contrast's similarity-search HTTP API: an http.Handler
+// over a durable index (index.DB) and an optional model that embeds raw
+// inputs. It has no main; `contrast serve` (package cli) runs it with
+// graceful shutdown.
+//
+// # Endpoints
+//
+//	POST   /v1/embed        {"inputs": [INPUT, ...]} -> {"embeddings": [[...]], "dim": D}
+//	POST   /v1/search       {"vector"|"id"|"input": ..., "k": 10, "filter": {"field": F, "equals": V}, "ef": 0}
+//	                        -> {"results": [{"id", "score", "meta"}]}
+//	POST   /v1/similarity   {"a": QUERY, "b": QUERY} -> {"score", "metric", "verdict"?}
+//	PUT    /v1/items        {"items": [{"id", "vector"|"input", "meta"}]} -> {"upserted", "items"}
+//	GET    /v1/items/{id}   -> {"id", "vector", "meta"}
+//	DELETE /v1/items/{id}   -> {"deleted": 1}
+//	POST   /v1/recommend    passed to Options.Recommender (501 without one)
+//	GET    /v1/info         index, model, limits, auth
+//	GET    /healthz         {"status": "ok", "items": N}
+//	GET    /metrics         Prometheus text
+//	GET    /openapi.yaml    the OpenAPI 3 description (OpenAPI())
+//
+// A QUERY is exactly one of a vector of the index dimension, the ID of a
+// stored item, or a raw input for the Model. Package client is the Go client.
+//
+// # Models
+//
+// Model is two methods, Info and Embed(ctx, []json.RawMessage), so that image,
+// text and tabular models plug in alike. ImageModel (LoadImageModel) wraps an
+// encoder trained by package train and takes base64 PNG/JPEG or raw pixel
+// arrays; when its run directory's metrics.json holds a calibrated
+// verify_threshold it is also a Verifier, and /v1/similarity of two raw
+// inputs says same or different.
+//
+// # Errors and limits
+//
+// Every error is {"error": {"code": CODE, "message": TEXT}} with a stable
+// Code (bad_request, unauthorized, not_found, too_large, overloaded, timeout,
+// internal, ...). Internal errors are logged with the request's X-Request-Id
+// and never described to the client. Limits bound the body size
+// (http.MaxBytesReader), the batch size, k and the request time (a context
+// deadline), and a semaphore bounds the /v1 requests in flight: one more
+// waits at most Limits.QueueWait and then gets 429 with Retry-After. With a
+// token, writes need "Authorization: Bearer TOKEN", compared in constant
+// time. /healthz, /metrics and /openapi.yaml are never limited.
+//
+// # Durability
+//
+// PUT and DELETE /v1/items answer 200 only after Store.Upsert or
+// Store.Delete returned. With an index.DB opened with index.SyncAlways or
+// index.SyncGroup those return once the write is appended to the log and
+// fsynced, so every acknowledged write survives kill -9 (the crash test
+// starts `contrast serve`, SIGKILLs it during a stream of upserts and checks
+// each acknowledged item after restart). A write whose request ran out of
+// time before reaching the index answers timeout and is not applied; once
+// it reaches the index it completes and is acknowledged.
+package server

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// Model turns raw inputs (images, text, tabular records: whatever its
+// modality takes, as JSON values) into embeddings. It lets clients send raw
+// inputs wherever the API takes a vector: /v1/embed, /v1/search,
+// /v1/similarity and /v1/items. Implementations must be safe for concurrent
+// use. ImageModel is the image implementation; text and tabular models live
+// in their own packages and implement the same two methods.
+type Model interface {
+	// Info describes the model; Info().Dim must equal the index dimension.
+	Info() ModelInfo
+	// Embed returns one embedding of dimension Info().Dim per input, in
+	// order. Errors caused by an input wrap ErrBadInput and name the input by
+	// position; Embed should return ctx.Err() promptly once ctx is done.
+	Embed(ctx context.Context, inputs []json.RawMessage) ([][]float32, error)
+}
+
+// ModelInfo describes a Model in GET /v1/info.
+type ModelInfo struct {
+	// Name identifies the model, e.g. the training method ("simclr").
+	Name string `json:"name"`
+	// Modality is "image", "text" or "tabular".
+	Modality string `json:"modality"`
+	// Dim is the embedding dimension.
+	Dim int `json:"dim"`
+	// Input says in a sentence which JSON values Embed accepts.
+	Input string `json:"input"`
+}
+
+// Verifier is implemented by models calibrated for pair verification (a
+// Siamese network with a threshold chosen on held-out pairs). /v1/similarity
+// adds its verdict when both sides are raw inputs.
+type Verifier interface {
+	// Verify measures two raw inputs the way the calibration did and
+	// compares the distance with the calibrated threshold.
+	Verify(ctx context.Context, a, b json.RawMessage) (Verdict, error)
+}
+
+// Verdict is a Verifier's answer: same is distance <= threshold.
+type Verdict struct {
+	Same      bool    `json:"same"`
+	Distance  float64 `json:"distance"`
+	Threshold float64 `json:"threshold"`
+}
+
+// Recommender answers POST /v1/recommend. The request body is passed as
+// is; the result is encoded as the JSON response. Errors wrapping ErrBadInput
+// (or an *Error) reach the client, others are internal. The route answers 501
+// not_implemented while Options.Recommender is nil.
+type Recommender interface {
+	Recommend(ctx context.Context, request json.RawMessage) (any, error)
+}

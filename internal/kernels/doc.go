@@ -85,7 +85,10 @@
 // when k dominates (k >= 8*max(m, n)) and C is small: workers then write partial
 // products that the caller adds, so no operand is packed twice (the convolution
 // weight gradient, 288x64 with k = 173056). Splitting pays from about 48^3 even
-// on a loaded machine.
+// on a loaded machine. A split has up to 4 chunks per worker, taken in turn by
+// whoever is free, so that a thread the OS preempts holds back only a small part
+// of the call; chunks keep at least 512 rows (columns) so that re-packing the
+// other operand per chunk stays under ~5% of the work.
 //
 // Work runs on a persistent pool of GOMAXPROCS-1 helper goroutines instead of
 // goroutines spawned per call. The caller always takes chunks itself and only

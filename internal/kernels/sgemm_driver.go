@@ -124,27 +124,44 @@ func (s split) String() string {
 	return fmt.Sprintf("split(%d)", uint8(s))
 }
 
-// kSplitMaxC bounds m*n for the K split, whose workers each need an m x n buffer.
+// kSplitMaxC bounds the extra memory of the K split, whose chunks after the
+// first each need an m x n buffer (floats).
 const kSplitMaxC = 1 << 20
 
-// choosePlan picks how to divide a call among up to workers goroutines.
+// Dynamic chunking: a split gives each worker up to chunksPerWorker chunks, which
+// the caller and the borrowed workers take in turn, so that a worker whose thread
+// the OS preempts (the machine is shared) holds back at most a small part of the
+// call. A chunk of an M (N) split packs all of B (A) again, so chunks keep at
+// least chunkMin rows (columns): packing then costs under ~5% of the chunk's
+// multiply. K-split chunks are bounded by kSplitMaxC and by 2*kc of depth.
+const (
+	chunksPerWorker = 4
+	chunkMin        = 512
+)
+
+// choosePlan picks how to divide a call among up to workers goroutines and into
+// how many chunks.
 func choosePlan(kn *kernel, m, n, k, workers int) (split, int) {
 	if workers <= 1 || 2*m*n*k < kn.parFlops {
 		return splitNone, 1
 	}
 	tm := (m + kn.mr - 1) / kn.mr
 	tn := (n + kn.nr - 1) / kn.nr
-	// A split of M or N makes every worker pack the whole other operand; when k
+	chunks := func(extent, tiles int) int {
+		return min(tiles, max(workers, min(chunksPerWorker*workers, extent/chunkMin)))
+	}
+	// A split of M or N makes every chunk pack the whole other operand; when k
 	// dominates, splitting K packs each element once and the extra cost is only
-	// reducing workers-1 small m x n partial products.
+	// reducing small m x n partial products.
 	if m*n <= kSplitMaxC && k >= 2*kn.kc && (k >= 8*max(m, n) || (tm < workers && tn < workers)) {
-		return splitK, min(workers, k/kn.kc)
+		parts := min(chunksPerWorker*workers, k/(2*kn.kc), 1+kSplitMaxC/(m*n))
+		return splitK, max(parts, min(workers, k/kn.kc))
 	}
 	if tm >= workers && (m >= n || tn < workers) {
-		return splitM, workers
+		return splitM, chunks(m, tm)
 	}
 	if tn >= workers {
-		return splitN, workers
+		return splitN, chunks(n, tn)
 	}
 	if tm >= 2 {
 		return splitM, tm

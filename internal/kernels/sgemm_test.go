@@ -230,6 +230,33 @@ func TestSgemmLarge(t *testing.T) {
 	})
 }
 
+// TestSgemmChunks covers calls split into more chunks than workers (dynamic
+// chunking), with chunk counts that do not divide the tiles evenly.
+func TestSgemmChunks(t *testing.T) {
+	if runtime.GOMAXPROCS(0) != 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	forEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(13, 14))
+		kn := active
+		cases := []struct {
+			m, n, k int
+			want    split
+		}{
+			{3*chunkMin + 7*kn.mr + 5, 40, 70, splitM},
+			{kn.mr + 1, 3*chunkMin + 5*kn.nr + 3, 50, splitN},
+			{30, 20, 6*kn.kc + 9, splitK},
+		}
+		for i, c := range cases {
+			sp, parts := choosePlan(kn, c.m, c.n, c.k, 2)
+			if sp != c.want || parts <= 2 {
+				t.Errorf("choosePlan(%d, %d, %d) = %v in %d chunks, want %v in more than 2", c.m, c.n, c.k, sp, parts, c.want)
+			}
+			checkCase(t, rng, gemmCase{transA: i&1 != 0, transB: i&2 == 0, m: c.m, n: c.n, k: c.k, alpha: 1.25, beta: 0.5, pad: 2, off: 3})
+		}
+	})
+}
+
 // TestSgemmPanics checks that shape misuse panics with a kernels: message.
 func TestSgemmPanics(t *testing.T) {
 	buf := make([]float32, 16)

@@ -57,8 +57,9 @@ func (t *Tape) Conv2dFused(x, w, b *Var, stride, pad, groups int, f ConvFuse) *V
 		name = "Conv2dMaxPool"
 	}
 	out := t.newVar(name, c.outShape()...)
+	// The pooling argmax is kept only for backward.
 	var arg []int32
-	if c.poolK > 0 {
+	if c.poolK > 0 && t.grad && (x.needsGrad || w.needsGrad || (b != nil && b.needsGrad)) {
 		arg = t.scratchInt32(out.Value.Numel())
 	}
 	var cols []float32
@@ -169,17 +170,33 @@ func (c *convPlan) colsOf(cols []float32, n0, n1 int) []float32 {
 
 // forward computes the output into out; arg receives the pooling argmax and
 // cols, when not nil, every chunk's column matrices for backward.
+//
+// The product is taken pixel-major, y (images*OH*OW, O) = col^T x W^T, rather
+// than W x col: the sgemm reads the transposed column matrix in place, without
+// packing it, and the 32-wide register tile spans the outputs exactly
+// (measured on W1's conv2 chunks: 160-180 against 100-110 GFLOP per CPU-second).
+// The epilogue then pools and moves the pixel-major product to NCHW.
 func (c *convPlan) forward(t *Tape, out []float32, arg []int32, cols []float32) {
 	l := c.nb * c.p
 	colSize, ySize := c.kg*l, c.o*l
 	if cols != nil {
 		colSize = 0
 	}
-	buf := t.scratch(c.parts * (colSize + ySize))
+	// Per part: the column matrix, the product, and the epilogue's buffer for
+	// one image (its pooled map and argmax, or its channel-major planes).
+	eSize := 2 * c.o * c.p
+	per := colSize + ySize + eSize
+	buf := t.scratch(c.parts*per + c.o)
+	bias := buf[c.parts*per:]
+	if c.b != nil {
+		copy(bias, c.b.Value.Data)
+	} else {
+		clear(bias)
+	}
 	wd := c.w.Value.Data
 	runParts(c.parts, c.chunks, func(part, lo, hi int) {
-		col := buf[part*(colSize+ySize):][:colSize]
-		y := buf[part*(colSize+ySize)+colSize:][:ySize]
+		pb := buf[part*per : (part+1)*per]
+		col, y, e := pb[:colSize], pb[colSize:colSize+ySize], pb[colSize+ySize:]
 		for ch := lo; ch < hi; ch++ {
 			n0, n1 := c.chunkRange(ch)
 			l := (n1 - n0) * c.p
@@ -188,44 +205,46 @@ func (c *convPlan) forward(t *Tape, out []float32, arg []int32, cols []float32) 
 					col = c.colsOf(cols, n0, n1)[gr*c.kg*l:]
 				}
 				c.im2col(col, n0, n1, gr)
-				kernels.Sgemm(false, false, c.og, l, c.kg, 1, wd[gr*c.og*c.kg:], c.kg, col, l, 0, y[gr*c.og*l:], l)
+				kernels.Sgemm(true, true, l, c.og, c.kg, 1, col, l, wd[gr*c.og*c.kg:], c.kg, 0, y[gr*c.og:], c.o)
 			}
-			c.epilogue(out, arg, y, n0, n1)
+			for i := n0; i < n1; i++ {
+				c.epilogue(out, arg, y[(i-n0)*c.p*c.o:][:c.p*c.o], e, bias, i)
+			}
 		}
 	})
 }
 
-// epilogue moves chunk [n0, n1)'s product y (O, images*OH*OW) into the NCHW
-// output, adding the bias and applying the fused ReLU and pooling.
-func (c *convPlan) epilogue(out []float32, arg []int32, y []float32, n0, n1 int) {
-	l := (n1 - n0) * c.p
+// epilogue moves image i's pixel-major product y (OH*OW, O) into the NCHW output,
+// adding the bias and applying the fused ReLU and pooling; e is scratch of
+// 2*O*OH*OW floats.
+func (c *convPlan) epilogue(out []float32, arg []int32, y, e, bias []float32, i int) {
 	op := c.outPlane()
-	var bd []float32
-	if c.b != nil {
-		bd = c.b.Value.Data
-	}
-	for i := n0; i < n1; i++ {
-		for o := 0; o < c.o; o++ {
-			src := y[o*l+(i-n0)*c.p:][:c.p]
-			dst := out[(i*c.o+o)*op:][:op]
-			var bias float32
-			if bd != nil {
-				bias = bd[o]
-			}
-			if c.poolK > 0 {
-				kernels.MaxPoolPlaneBias(dst, arg[(i*c.o+o)*op:][:op], src, c.g.OH, c.g.OW, c.poolK, c.poolS, bias, c.relu)
-				continue
-			}
-			if c.relu {
-				for j, v := range src {
-					dst[j] = max(v+bias, 0)
-				}
-			} else {
-				for j, v := range src {
-					dst[j] = v + bias
-				}
-			}
+	o := c.o
+	dst := out[i*o*op : (i+1)*o*op]
+	switch {
+	case c.poolK == 2 && c.poolS == 2:
+		// Pool 16 channels at a time on the pixel-major map, then transpose the
+		// (4x smaller) pooled map and its argmax to channel-major.
+		py := e[:op*o]
+		pa := asInt32(e[op*o : 2*op*o])
+		kernels.MaxPool2x2Rows(py, pa, y, o, o, c.g.OH, c.g.OW, bias, c.relu)
+		transpose(dst, py, op, o)
+		if arg != nil {
+			transposeInt32(arg[i*o*op:(i+1)*o*op], pa, op, o)
 		}
+	case c.poolK > 0:
+		planes := e[:o*c.p]
+		transpose(planes, y, c.p, o)
+		pa := asInt32(e[o*c.p : o*c.p+o*op]) // argmax sink when none is kept
+		if arg != nil {
+			pa = arg[i*o*op : (i+1)*o*op]
+		}
+		for ch := 0; ch < o; ch++ {
+			kernels.MaxPoolPlaneBias(dst[ch*op:(ch+1)*op], pa[ch*op:(ch+1)*op], planes[ch*c.p:(ch+1)*c.p],
+				c.g.OH, c.g.OW, c.poolK, c.poolS, bias[ch], c.relu)
+		}
+	default:
+		transposeBias(dst, y, c.p, o, bias, c.relu)
 	}
 }
 

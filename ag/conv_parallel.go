@@ -2,7 +2,6 @@ package ag
 
 import (
 	"runtime"
-	"unsafe"
 
 	"github.com/contrast-ml/contrast/internal/kernels"
 )
@@ -38,11 +37,7 @@ func runParts(parts, n int, fn func(part, lo, hi int)) {
 // scratchInt32 returns a pooled buffer of n int32s (argmax indices), valid until
 // Reset. It reuses the tape's float32 pool: both element types are 4 bytes.
 func (t *Tape) scratchInt32(n int) []int32 {
-	if n == 0 {
-		return nil
-	}
-	b := t.scratch(n)
-	return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(b))), n)
+	return asInt32(t.scratch(n))
 }
 
 // present returns the non-nil Vars of vs (optional inputs such as a bias).

@@ -143,6 +143,8 @@ func TestConv2dForward(t *testing.T) {
 					pooled := maxPoolRef(relu, 2, 2)
 					f := tp.Conv2dFused(Const(x), Const(w), bv, c.stride, c.pad, c.groups, ConvFuse{ReLU: true, PoolK: 2})
 					assertClose(t, "relu+pool", f.Value.Data, pooled.Data, 1e-4)
+					f = tp.Conv2dFused(Const(x), Const(w), bv, c.stride, c.pad, c.groups, ConvFuse{PoolK: 2})
+					assertClose(t, "pool", f.Value.Data, maxPoolRef(want, 2, 2).Data, 1e-4)
 				}
 			})
 		})

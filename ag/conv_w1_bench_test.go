@@ -10,15 +10,17 @@ import (
 const w1Batch = 512
 
 // benchW1 times the W1 network on a batch of 512 seeded 1x28x28 inputs through
-// one helper: forward only (recording, as in training) or forward+backward
-// (from a fixed upstream gradient: no loss, no optimizer step), with the
-// separate conv/ReLU/max-pool ops or the fused ones. It reports images/s and
-// the CPU milliseconds per step.
-func benchW1(b *testing.B, fused, backward bool) {
+// one helper: forward only (recording, as in training, or on a no-grad tape, as
+// in inference) or forward+backward (from a fixed upstream gradient: no loss,
+// no optimizer step), with the separate conv/ReLU/max-pool ops or the fused
+// ones. It reports images/s and the CPU milliseconds per step.
+func benchW1(b *testing.B, fused, backward bool) { benchW1Mode(b, fused, backward, true) }
+
+func benchW1Mode(b *testing.B, fused, backward, record bool) {
 	m := newW1Net(1)
 	x := Const(tensor.New(w1Batch, 1, 28, 28).Uniform(tensor.NewRNG(2), 0, 1))
 	gy := tensor.New(w1Batch, 64).Uniform(tensor.NewRNG(3), -1, 1).Data
-	tp := NewTape(true)
+	tp := NewTape(record)
 	step := func() {
 		tp.Reset()
 		out := m.forward(tp, x, fused)
@@ -43,6 +45,7 @@ func benchW1(b *testing.B, fused, backward bool) {
 func BenchmarkW1Forward(b *testing.B) {
 	b.Run("separate", func(b *testing.B) { benchW1(b, false, false) })
 	b.Run("fused", func(b *testing.B) { benchW1(b, true, false) })
+	b.Run("fused-nograd", func(b *testing.B) { benchW1Mode(b, true, false, false) })
 }
 
 // BenchmarkW1Backward is one W1 forward+backward pass at batch 512 (all the

@@ -213,3 +213,48 @@ func AvgPool2dBackward(dx, dy []float32, planes, h, w, k, stride int) {
 		}
 	}
 }
+
+// MaxPool2x2Rows max-pools a pixel-major map with a 2x2 window and stride 2
+// (floor mode): pixel (iy, ix) of the h x w map holds c channels at
+// x[(iy*w+ix)*ldx:], the layout of a convolution computed as a product with one
+// row per pixel. It writes the pooled map pixel-major and dense (c per pixel,
+// (h/2)*(w/2) pixels) into y, adding bias (c) and applying ReLU when relu is
+// set, and into arg the plane offset iy*w+ix of each maximum (first in
+// row-major window order; a NaN propagates and is the argmax).
+func MaxPool2x2Rows(y []float32, arg []int32, x []float32, ldx, c, h, w int, bias []float32, relu bool) {
+	oh, ow := PoolOut(h, 2, 2), PoolOut(w, 2, 2)
+	if maxPool2x2RowsFast(y, arg, x, ldx, c, w, oh, ow, bias, relu) {
+		return
+	}
+	bias = bias[:c]
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			p00 := 2*oy*w + 2*ox
+			r00 := x[p00*ldx : p00*ldx+c]
+			r01 := x[(p00+1)*ldx : (p00+1)*ldx+c]
+			r10 := x[(p00+w)*ldx : (p00+w)*ldx+c]
+			r11 := x[(p00+w+1)*ldx : (p00+w+1)*ldx+c]
+			o := (oy*ow + ox) * c
+			yo, ao := y[o:o+c], arg[o:o+c]
+			for ch, a := range r00 {
+				b, cc, d := r01[ch], r10[ch], r11[ch]
+				i0, i1 := int32(p00), int32(p00+w)
+				if b > a || b != b {
+					i0++
+				}
+				if d > cc || d != d {
+					i1++
+				}
+				m0, m1 := max(a, b), max(cc, d)
+				if m1 > m0 || m1 != m1 {
+					i0 = i1
+				}
+				v := max(m0, m1) + bias[ch]
+				if relu {
+					v = max(v, 0)
+				}
+				yo[ch], ao[ch] = v, i0
+			}
+		}
+	}
+}

@@ -41,3 +41,18 @@ func b2u(b bool) uint32 {
 	}
 	return 0
 }
+
+//go:noescape
+func maxPool2x2RowsAVX512(y *float32, arg *int32, x *float32, ldx, c, w, oh, ow int, bias *float32, relu uint32)
+
+func maxPool2x2RowsFast(y []float32, arg []int32, x []float32, ldx, c, w, oh, ow int, bias []float32, relu bool) bool {
+	if !useAVX512Pool || oh == 0 || ow == 0 || c == 0 {
+		return false
+	}
+	_ = x[((2*oh-1)*w+2*ow-1)*ldx+c-1]
+	_ = y[oh*ow*c-1]
+	_ = arg[oh*ow*c-1]
+	_ = bias[c-1]
+	maxPool2x2RowsAVX512(&y[0], &arg[0], &x[0], ldx, c, w, oh, ow, &bias[0], b2u(relu))
+	return true
+}

@@ -333,3 +333,121 @@ mgdone:
 	MOVSS X0, ret+64(FP)
 	VZEROUPPER
 	RET
+
+// func maxPool2x2RowsAVX512(y *float32, arg *int32, x *float32, ldx, c, w, oh, ow int, bias *float32, relu uint32)
+//
+// 2x2, stride-2 max-pooling of a pixel-major map (the layout of a convolution
+// computed as columns^T x weights^T): pixel (iy, ix) holds its c channels at
+// x[(iy*w+ix)*ldx:]. Writes the pooled map pixel-major and dense, y[(oy*ow+ox)*c
+// + ch] = max + bias[ch] (then max(., 0) when relu != 0), and arg the plane
+// offset iy*w+ix of each maximum (first in row-major order; NaN propagates).
+// Channels go 16 to a vector, so no shuffles are needed.
+TEXT ·maxPool2x2RowsAVX512(SB), NOSPLIT, $0-76
+	MOVQ y+0(FP), DI
+	MOVQ arg+8(FP), R8
+	MOVQ x+16(FP), SI
+	MOVQ ldx+24(FP), R9
+	SHLQ $2, R9                 // pixel stride in bytes
+	MOVQ c+32(FP), R10
+	MOVQ w+40(FP), R11
+	MOVQ bias+64(FP), R12
+	MOVL relu+72(FP), R15
+	MOVL $1, AX
+	VPBROADCASTD AX, Z23        // 1
+	VPBROADCASTD R11, Z22       // w
+	VXORPS Z26, Z26, Z26
+	// K7: the channel mask of the last block, c%16 lanes (all when c%16 == 0)
+	MOVQ R10, CX
+	ANDQ $15, CX
+	MOVL $0xffff, AX
+	JEQ  prtail
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+
+prtail:
+	KMOVW AX, K7
+	XORQ R13, R13               // oy
+
+prrow:
+	CMPQ R13, oh+48(FP)
+	JGE  prdone
+	XORQ R14, R14               // ox
+
+prpix:
+	CMPQ R14, ow+56(FP)
+	JGE  prnextrow
+	// p00 = 2*oy*w + 2*ox; BX = x + p00*ldx, DX = BX + w*ldx
+	MOVQ R13, AX
+	IMULQ R11, AX
+	ADDQ R14, AX
+	SHLQ $1, AX                 // p00
+	VPBROADCASTD AX, Z6         // i0
+	VPADDD Z22, Z6, Z7          // i1 = p00 + w
+	IMULQ R9, AX
+	LEAQ (SI)(AX*1), BX
+	MOVQ R11, AX
+	IMULQ R9, AX
+	LEAQ (BX)(AX*1), DX
+	XORQ CX, CX                 // channel
+
+prblk:
+	MOVQ R10, AX
+	SUBQ CX, AX
+	JLE  prnextpix
+	KXNORW K1, K1, K1
+	CMPQ AX, $16
+	JGE  prfull
+	KMOVW K7, K1
+
+prfull:
+	VMOVUPS.Z (BX)(CX*4), K1, Z0      // a
+	ADDQ R9, BX
+	VMOVUPS.Z (BX)(CX*4), K1, Z1      // b
+	SUBQ R9, BX
+	VMOVUPS.Z (DX)(CX*4), K1, Z2      // c
+	ADDQ R9, DX
+	VMOVUPS.Z (DX)(CX*4), K1, Z3      // d
+	SUBQ R9, DX
+	VMOVDQA32 Z6, Z8
+	VMOVDQA32 Z7, Z9
+	VCMPPS $0x1e, Z0, Z1, K5    // b > a
+	VCMPPS $3, Z1, Z1, K6
+	KORW K6, K5, K5
+	VBLENDMPS Z1, Z0, K5, Z10   // m0
+	VPADDD Z23, Z8, K5, Z8
+	VCMPPS $0x1e, Z2, Z3, K5    // d > c
+	VCMPPS $3, Z3, Z3, K6
+	KORW K6, K5, K5
+	VBLENDMPS Z3, Z2, K5, Z11   // m1
+	VPADDD Z23, Z9, K5, Z9
+	VCMPPS $0x1e, Z10, Z11, K5  // m1 > m0
+	VCMPPS $3, Z11, Z11, K6
+	KORW K6, K5, K5
+	VBLENDMPS Z11, Z10, K5, Z12
+	VPBLENDMD Z9, Z8, K5, Z13
+	VMOVUPS.Z (R12)(CX*4), K1, Z14
+	VADDPS Z14, Z12, Z12
+	TESTL R15, R15
+	JEQ  prst
+	VMAXPS Z12, Z26, Z12
+
+prst:
+	VMOVUPS Z12, K1, (DI)(CX*4)
+	VMOVDQU32 Z13, K1, (R8)(CX*4)
+	ADDQ $16, CX
+	JMP  prblk
+
+prnextpix:
+	LEAQ (DI)(R10*4), DI
+	LEAQ (R8)(R10*4), R8
+	INCQ R14
+	JMP  prpix
+
+prnextrow:
+	INCQ R13
+	JMP  prrow
+
+prdone:
+	VZEROUPPER
+	RET

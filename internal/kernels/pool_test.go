@@ -219,3 +219,36 @@ func TestMaxPoolPlaneFused(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPool2x2Rows checks the pixel-major pooling against the plane pooling of
+// the same map, channel by channel.
+func TestMaxPool2x2Rows(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, c := range []struct{ c, ldx, h, w int }{
+		{32, 32, 26, 26}, {64, 64, 11, 11}, {5, 7, 5, 6}, {17, 20, 4, 3}, {40, 40, 3, 9},
+	} {
+		for _, relu := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%+v,relu=%v", c, relu), func(t *testing.T) {
+				x := randVec(r, c.h*c.w*c.ldx)
+				bias := randVec(r, c.c)
+				oh, ow := c.h/2, c.w/2
+				y := randVec(r, oh*ow*c.c)
+				arg := make([]int32, len(y))
+				MaxPool2x2Rows(y, arg, x, c.ldx, c.c, c.h, c.w, bias, relu)
+				plane := make([]float32, c.h*c.w)
+				py, pa := make([]float32, oh*ow), make([]int32, oh*ow)
+				for ch := 0; ch < c.c; ch++ {
+					for p := range plane {
+						plane[p] = x[p*c.ldx+ch]
+					}
+					MaxPoolPlaneBias(py, pa, plane, c.h, c.w, 2, 2, bias[ch], relu)
+					for q := range py {
+						if got, ga := y[q*c.c+ch], arg[q*c.c+ch]; got != py[q] || ga != pa[q] {
+							t.Fatalf("channel %d out %d: %v@%d, want %v@%d", ch, q, got, ga, py[q], pa[q])
+						}
+					}
+				}
+			})
+		}
+	}
+}

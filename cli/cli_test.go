@@ -16,6 +16,8 @@ func TestBadInputIsUsageError(t *testing.T) {
 	os.WriteFile(badYAML, []byte("method: simclr\noptim:\n  lrr: 0.1\n"), 0o644)
 	badMethod := filepath.Join(dir, "method.yaml")
 	os.WriteFile(badMethod, []byte("method: simclrr\n"), 0o644)
+	badTask := filepath.Join(dir, "task.yaml")
+	os.WriteFile(badTask, []byte("task: astrology\n"), 0o644)
 	out := filepath.Join(dir, "run")
 	cases := []struct {
 		args []string
@@ -26,6 +28,7 @@ func TestBadInputIsUsageError(t *testing.T) {
 		{[]string{"train", "--config", badYAML, "--out", out}, "lrr"},
 		{[]string{"train", "--config", badMethod, "--out", out}, "simclrr"},
 		{[]string{"train", "--epochs", "-1", "--out", out}, "epochs"},
+		{[]string{"train", "--config", badTask, "--out", out}, "astrology"},
 		{[]string{"train", "--optim.kind", "adagrad", "--out", out}, "adagrad"},
 		{[]string{"train", "--batch", "x", "--out", out}, "integer"},
 		{[]string{"eval", "--model", dir, "--data", "nosuch:thing"}, "nosuch"},

@@ -148,12 +148,15 @@ func (m *Model) idWeights(items []int) []float32 {
 	return w
 }
 
-// subsetBags returns the field bags of the given items, in their order.
-func (m *Model) subsetBags(items []int) bags {
+// subsetBags returns the field bags of the given items, in their order,
+// reusing scratch's buffers.
+func (m *Model) subsetBags(items []int, scratch *bags) bags {
 	if len(items) == m.NumItems() && items[0] == 0 && items[len(items)-1] == len(items)-1 {
 		return m.bags // the whole catalogue, in order
 	}
-	b := bags{offsets: make([]int, 1, len(items)*numFields+1)}
+	b := *scratch
+	b.ids, b.w, b.offsets = b.ids[:0], b.w[:0], append(b.offsets[:0], 0)
+	defer func() { *scratch = b }()
 	for _, i := range items {
 		lo, hi := m.bags.offsets[i*numFields], m.bags.offsets[(i+1)*numFields]
 		base := len(b.ids) - lo
@@ -170,11 +173,17 @@ func (m *Model) subsetBags(items []int) bags {
 // (len(items), Dim), unit rows. idW weighs each item's ID vector (nil: the
 // evaluation weights, idWeights).
 func (m *Model) itemVectors(t *ag.Tape, items []int, idW []float32) *ag.Var {
+	return m.itemVectorsInto(t, items, idW, &bags{})
+}
+
+// itemVectorsInto is itemVectors with scratch buffers for the bags of a
+// subset (EmbeddingBag copies them: they may be reused after the call).
+func (m *Model) itemVectorsInto(t *ag.Tape, items []int, idW []float32, scratch *bags) *ag.Var {
 	if items == nil {
 		items = m.iota
 	}
 	n := len(items)
-	b := m.subsetBags(items)
+	b := m.subsetBags(items, scratch)
 	x := t.EmbeddingBag(m.words, b.ids, b.offsets, b.w) // (items·fields, WordDim)
 	x = t.Reshape(x, n, numFields*m.Spec.WordDim)
 	for k, l := range m.mlp {

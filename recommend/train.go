@@ -24,7 +24,9 @@ import (
 // item-kNN) on the test interactions, and writes into outDir: MetricsFile (a
 // flat JSON object: recall_at_10, recall_at_20, ndcg_at_10, pop_*, itemknn_*,
 // coldstart_recall_at_20, pop_coldstart_recall_at_20, ..., the same prefixed
-// valid_ for validation, and run facts such as train_seconds), the model
+// valid_ for validation, and run facts: train_seconds (wall clock, reading,
+// training and evaluating), train_cpu_seconds (CPU time over the same span,
+// user + system, all threads), best_epoch, ...), the model
 // (ModelFile and SpecFile, read back by LoadModel) and ConfigFile (the resolved
 // config). It returns the metrics.
 func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (map[string]float64, error) {
@@ -44,7 +46,7 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	if err := atomicfile.WriteFile(filepath.Join(outDir, ConfigFile), resolved, 0o644); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	dir, _ := cfg.DataDir()
 	ml, err := ReadMovieLens(dir)
 	if err != nil {
@@ -63,6 +65,9 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 		return nil, err
 	}
 	metrics["train_seconds"] = time.Since(start).Seconds()
+	if c := processCPU(); c > 0 {
+		metrics["train_cpu_seconds"] = (c - cpu0).Seconds() // the whole process's, of which this run is most
+	}
 	if err := tr.model.Save(outDir); err != nil {
 		return nil, err
 	}
@@ -88,8 +93,11 @@ type trainer struct {
 	// second item of a co-occurrence pair.
 	offTarget, offPair []float32
 	pairs              [][2]int
-	active             []int // items of the current step
-	row                []int // per item, its row in active, or -1
+	all                []example // every training example
+	active             []int     // items of the current step
+	row                []int     // per item, its row in active, or -1
+	cursor             int       // next item to pad the active set with
+	bagScratch         bags
 	pop                *Popularity
 	knn                *ItemKNN
 	nce                loss.SampledSoftmax
@@ -136,6 +144,7 @@ func newTrainer(cfg Config, ds *Dataset, log *slog.Logger) (*trainer, error) {
 	for u, seq := range split.Train {
 		for pos := 1; pos < len(seq); pos++ {
 			tr.byUser[u] = append(tr.byUser[u], example{u, pos})
+			tr.all = append(tr.all, example{u, pos})
 			target[seq[pos]]++
 			examples++
 		}
@@ -273,10 +282,14 @@ func (tr *trainer) run(ctx context.Context) (map[string]float64, error) {
 	return metrics, nil
 }
 
+// activeBlock is the granularity the active item set is padded to, so that
+// the tape's buffers (pooled by exact size) are reused from step to step.
+const activeBlock = 512
+
 // loss records the objective of one batch: the sampled softmax of each
 // example's next item against the batch's other target items, plus the
 // item-item softmax of co-occurring pairs. Only the items the batch touches
-// (pooled history items, targets, pair items) go through the item tower.
+// (pooled history items, keys, pair items) go through the item tower.
 func (tr *trainer) loss(t *ag.Tape, batch []example) *ag.Var {
 	cfg := tr.cfg
 	m := tr.model
@@ -290,13 +303,22 @@ func (tr *trainer) loss(t *ag.Tape, batch []example) *ag.Var {
 		}
 		hists[k], targets[k] = h, seq[ex.pos]
 	}
-	var a, b []int
+	// Keys: the batch's distinct targets, topped up to cfg.Train.Batch with the
+	// targets of random other examples. Those are draws from the same
+	// distribution Q as in-batch targets, so the logQ correction still holds,
+	// and a fixed key count keeps the loss's buffer sizes fixed.
+	keys := tr.keys(targets, cfg.Train.Batch, func() int {
+		ex := tr.all[tr.rng.IntN(len(tr.all))]
+		return tr.split.Train[ex.u][ex.pos]
+	})
+	var a, b, bkeys []int
 	if cfg.Train.CoocWeight > 0 && len(tr.pairs) > 0 {
 		a, b = make([]int, cfg.Train.CoocBatch), make([]int, cfg.Train.CoocBatch)
 		for k := range a {
 			p := tr.pairs[tr.rng.IntN(len(tr.pairs))]
 			a[k], b[k] = p[0], p[1]
 		}
+		bkeys = tr.keys(b, cfg.Train.CoocBatch, func() int { return tr.pairs[tr.rng.IntN(len(tr.pairs))][1] })
 	}
 	// The active items, and every list re-indexed into them.
 	active := tr.active[:0]
@@ -314,12 +336,14 @@ func (tr *trainer) loss(t *ag.Tape, batch []example) *ag.Var {
 			lh[k][j] = local(it)
 		}
 	}
-	for _, it := range targets {
-		local(it)
+	for _, list := range [][]int{keys, a, bkeys} {
+		for _, it := range list {
+			local(it)
+		}
 	}
-	for k := range a {
-		local(a[k])
-		local(b[k])
+	for len(active)%activeBlock != 0 && len(active) < m.NumItems() {
+		tr.cursor = (tr.cursor + 1) % m.NumItems()
+		local(tr.cursor)
 	}
 	tr.active = active
 	defer func() {
@@ -338,26 +362,44 @@ func (tr *trainer) loss(t *ag.Tape, batch []example) *ag.Var {
 			}
 		}
 	}
-	v := m.itemVectors(t, active, idW)
+	v := m.itemVectorsInto(t, active, idW, &tr.bagScratch)
 	u := m.userVectors(t, v, lh)
-	l := tr.softmax(t, u, v, targets, tr.offTarget)
+	l := tr.softmax(t, u, v, targets, keys, tr.offTarget)
 	if len(a) > 0 {
 		la := make([]int, len(a))
 		for k, it := range a {
 			la[k] = tr.row[it]
 		}
-		l = t.Add(l, t.Scale(tr.softmax(t, t.IndexSelect(v, la), v, b, tr.offPair), float32(cfg.Train.CoocWeight)))
+		l = t.Add(l, t.Scale(tr.softmax(t, t.IndexSelect(v, la), v, b, bkeys, tr.offPair), float32(cfg.Train.CoocWeight)))
 	}
 	return l
 }
 
-// softmax is the sampled softmax of queries q against their target items
-// (catalogue indices; their vectors are the rows tr.row of v), the keys being
-// the distinct targets of the batch.
-func (tr *trainer) softmax(t *ag.Tape, q, v *ag.Var, targets []int, off []float32) *ag.Var {
+// keys returns the distinct items of targets, topped up with distinct items
+// from draw until there are size of them (or draw stops finding new ones).
+func (tr *trainer) keys(targets []int, size int, draw func() int) []int {
 	keys := slices.Clone(targets)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
+	if len(keys) >= size {
+		return keys
+	}
+	seen := make(map[int]bool, size)
+	for _, it := range keys {
+		seen[it] = true
+	}
+	for tries := 0; len(keys) < size && tries < 20*size; tries++ {
+		if it := draw(); !seen[it] {
+			seen[it] = true
+			keys = append(keys, it)
+		}
+	}
+	return keys
+}
+
+// softmax is the sampled softmax of queries q against their target items;
+// keys are catalogue items whose vectors are rows tr.row of v.
+func (tr *trainer) softmax(t *ag.Tape, q, v *ag.Var, targets, keys []int, off []float32) *ag.Var {
 	rows := make([]int, len(keys))
 	var o []float32
 	if tr.cfg.Train.Correction == LogQ {

@@ -1,0 +1,100 @@
+package text
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// smokeConfig trains on 800 SICK pairs from testdata, without GloVe.
+func smokeConfig() Config {
+	c := Default()
+	c.DataRoot = "testdata"
+	c.Train = []string{"sick:sick-train-800.txt"}
+	c.Valid = []string{"sick_trial=sick:sick-trial-300.txt"}
+	c.Test = []string{"sick_trial=sick:sick-trial-300.txt", "sts2015=sts:sts2015"}
+	c.Epochs = 6
+	c.Tokenizer.Buckets = 512
+	c.GloVe.Path = ""
+	c.Optim.WordLRScale = 20
+
+	return c
+}
+
+// TestTrainSmoke trains for a few seconds and checks that the loss falls,
+// that the held-out Spearman clearly beats the untrained model's, and that
+// the files of a run are written and load back.
+func TestTrainSmoke(t *testing.T) {
+	cfg := smokeConfig()
+	tr, err := newTrainer(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.model.SetTraining(false)
+	before := map[string]float64{}
+	if _, err := tr.model.evaluateAll(tr.valid, before); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	start := time.Now()
+	m, err := Train(context.Background(), cfg, out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trained in %v: Spearman on SICK trial %.3f (untrained %.3f)", time.Since(start), m["spearman_sick_trial"], before["spearman_sick_trial"])
+	if m["spearman_sick_trial"] < before["spearman_sick_trial"]+0.1 {
+		t.Fatalf("Spearman %.3f, untrained %.3f: want a gain of 0.1", m["spearman_sick_trial"], before["spearman_sick_trial"])
+	}
+	for _, k := range []string{"spearman_sts2015_images", "pearson_sts2015_headlines", "spearman_sts2015_mean", "pearson_sts2015_mean", "best_epoch", "train_seconds"} {
+		if _, ok := m[k]; !ok {
+			t.Fatalf("metrics lack %q: %v", k, m)
+		}
+	}
+	// The loss falls epoch over epoch (first to last).
+	f, err := os.Open(filepath.Join(out, "history.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var losses []float64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var row map[string]float64
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			t.Fatal(err)
+		}
+		losses = append(losses, row["loss"])
+	}
+	if len(losses) != cfg.Epochs || !(losses[len(losses)-1] < losses[0]-0.1) {
+		t.Fatalf("losses %v: want %d epochs, falling", losses, cfg.Epochs)
+	}
+	// metrics.json is the returned map; the model evaluates the same after loading.
+	var onDisk map[string]float64
+	b, err := os.ReadFile(filepath.Join(out, MetricsFile))
+	if err != nil || json.Unmarshal(b, &onDisk) != nil || len(onDisk) != len(m) {
+		t.Fatalf("metrics.json: %v, %d keys", err, len(onDisk))
+	}
+	ev, err := EvalSTS(out, "sick:testdata/sick-trial-300.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := ev["spearman"] - m["spearman_sick_trial"]; d > 1e-9 || d < -1e-9 || ev["pairs"] != 300 {
+		t.Fatalf("EvalSTS %v, training run %v", ev, m["spearman_sick_trial"])
+	}
+	ev, err = EvalSTS(out, "sts:testdata/sts2015")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"spearman", "pearson", "spearman_images", "pearson_headlines", "spearman_mean"} {
+		if _, ok := ev[k]; !ok {
+			t.Fatalf("EvalSTS on a directory lacks %q: %v", k, ev)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, ConfigFile)); err != nil {
+		t.Fatal(err)
+	}
+}

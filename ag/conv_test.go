@@ -146,6 +146,10 @@ func TestConv2dForward(t *testing.T) {
 					f = tp.Conv2dFused(Const(x), Const(w), bv, c.stride, c.pad, c.groups, ConvFuse{PoolK: 2})
 					assertClose(t, "pool", f.Value.Data, maxPoolRef(want, 2, 2).Data, 1e-4)
 				}
+				if want.Shape[2] >= 3 && want.Shape[3] >= 3 { // a general window, no argmax kept
+					f := tp.Conv2dFused(Const(x), Const(w), bv, c.stride, c.pad, c.groups, ConvFuse{ReLU: true, PoolK: 3, PoolStride: 1})
+					assertClose(t, "relu+pool3", f.Value.Data, maxPoolRef(relu, 3, 1).Data, 1e-4)
+				}
 			})
 		})
 	}

@@ -22,5 +22,10 @@ func TestSgemmNoAllocs(t *testing.T) {
 		if got := testing.AllocsPerRun(20, f); got > 0 {
 			t.Errorf("Sgemm %v: %v allocs per call, want 0", s, got)
 		}
+		// Packing buffers must also survive garbage collections.
+		g := func() { runtime.GC(); f() }
+		if got := testing.AllocsPerRun(5, g); got > 0 {
+			t.Errorf("Sgemm %v after GC: %v allocs per call, want 0", s, got)
+		}
 	}
 }

@@ -6,22 +6,60 @@ import (
 	"sync"
 )
 
-// workspace holds one worker's packing buffers. Workspaces are recycled through
-// wsPool so that Sgemm does not allocate in steady state.
+// workspace holds one worker's packing buffers.
 type workspace struct {
 	ap   []float32 // one A panel, mr x kc
 	bp   []float32 // one B block, kc x roundup(nc, nr)
 	tile []float32 // an mr x nr scratch tile for edge tiles
 }
 
-var wsPool = sync.Pool{New: func() any { return new(workspace) }}
+// Free lists of workspaces and K-split partial buffers. Not sync.Pools: the
+// collector empties those every other cycle, and a training loop collects often
+// enough that the 1.5 MiB B blocks would be reallocated again and again. At most
+// freeMax of each are kept; more only exist while that many chunks run at once.
+const freeMax = 16
+
+var (
+	wsFree      = make(chan *workspace, freeMax)
+	partialFree = make(chan *[]float32, freeMax)
+)
 
 func getWorkspace(kn *kernel) *workspace {
-	ws := wsPool.Get().(*workspace)
+	var ws *workspace
+	select {
+	case ws = <-wsFree:
+	default:
+		ws = new(workspace)
+	}
 	ws.ap = grow(ws.ap, kn.mr*kn.kc)
 	ws.bp = grow(ws.bp, kn.kc*((kn.nc+kn.nr-1)/kn.nr)*kn.nr)
 	ws.tile = grow(ws.tile, kn.mr*kn.nr)
 	return ws
+}
+
+func putWorkspace(ws *workspace) {
+	select {
+	case wsFree <- ws:
+	default:
+	}
+}
+
+func getPartial(n int) *[]float32 {
+	var p *[]float32
+	select {
+	case p = <-partialFree:
+	default:
+		p = new([]float32)
+	}
+	*p = grow(*p, n)
+	return p
+}
+
+func putPartial(p *[]float32) {
+	select {
+	case partialFree <- p:
+	default:
+	}
 }
 
 // grow returns s with length n, reusing its storage when large enough.
@@ -186,7 +224,6 @@ type gemmJob struct {
 }
 
 var gemmJobPool = sync.Pool{New: func() any { return new(gemmJob) }}
-var partialPool = sync.Pool{New: func() any { return new([]float32) }}
 
 // bounds returns the sub-range [lo, hi) of a length-n dimension for part c of
 // parts, in whole units.
@@ -199,7 +236,7 @@ func bounds(c, parts, n, unit int) (lo, hi int) {
 
 func (g *gemmJob) runChunk(ch int) {
 	ws := getWorkspace(g.kn)
-	defer wsPool.Put(ws)
+	defer putWorkspace(ws)
 	a, b, c := g.a, g.b, g.c
 	switch g.split {
 	case splitM:
@@ -246,7 +283,7 @@ func sgemm(kn *kernel, transA, transB bool, m, n, k int, alpha float32, a []floa
 	if sp == splitNone {
 		ws := getWorkspace(kn)
 		gemmBlocked(kn, ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		wsPool.Put(ws)
+		putWorkspace(ws)
 		return
 	}
 	g := gemmJobPool.Get().(*gemmJob)
@@ -254,16 +291,14 @@ func sgemm(kn *kernel, transA, transB bool, m, n, k int, alpha float32, a []floa
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, split: sp, parts: parts, partial: g.partial[:0]}
 	if sp == splitK {
 		for i := 1; i < parts; i++ {
-			p := partialPool.Get().(*[]float32)
-			*p = grow(*p, m*n)
-			g.partial = append(g.partial, p)
+			g.partial = append(g.partial, getPartial(m*n))
 		}
 	}
 	runTask(g, parts)
 	if sp == splitK {
 		for _, p := range g.partial {
 			addInto(m, n, c, ldc, *p)
-			partialPool.Put(p)
+			putPartial(p)
 		}
 	}
 	clear(g.partial)

@@ -28,9 +28,18 @@ func (h *HNSW) neighbours(s *searcher, slot uint32, level int, locked bool) []ui
 func (h *HNSW) greedy(s *searcher, q *query, cur uint32, curD float32, level int, locked bool) (uint32, float32) {
 	for changed := true; changed; {
 		changed = false
-		for _, v := range h.neighbours(s, cur, level, locked) {
-			if d := h.st.dist(q, v); d < curD {
-				cur, curD, changed = v, d, true
+		nb := h.neighbours(s, cur, level, locked)
+		if len(nb) == 0 {
+			break
+		}
+		if cap(s.dists) < len(nb) {
+			s.dists = make([]float32, len(nb)+32)
+		}
+		dists := s.dists[:len(nb)]
+		h.st.distRows(q, nb, dists)
+		for i, d := range dists {
+			if d < curD {
+				cur, curD, changed = nb[i], d, true
 			}
 		}
 	}

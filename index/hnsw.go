@@ -24,8 +24,9 @@ import (
 //
 // Deletion marks the node with a tombstone: it stays in the graph and keeps
 // routing searches, but is never returned (nor linked to by new nodes).
-// Upsert is delete + add under a new node. Memory of deleted nodes is
-// reclaimed only by rebuilding (Compact on a fresh index). Filtered searches
+// Upsert is delete + add under a new node. Tombstones keep their memory (and
+// snapshots keep them): to reclaim it, rebuild by adding the live items to a
+// new index. Filtered searches
 // skip non-matching nodes the same way while traversing, and switch to an
 // exact scan of the matching items when few match; they return k results
 // whenever k items match.

@@ -1,53 +1,37 @@
 package ag
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/contrast-ml/contrast/internal/kernels"
+)
 
 // Layout moves for the convolution epilogue: the product is computed pixel-major
 // (pixels, channels) and NCHW wants channel-major (channels, pixels). Each
 // destination plane is written front to back in one run (the output goes to
-// memory, where long sequential runs are what the prefetchers and write
-// combining serve best), reading the source, one image's map small enough to
-// sit in cache, with a stride.
+// memory, where long sequential runs serve best), gathering down the source,
+// one image's map, small enough to sit in cache.
 
 // transpose sets dst (cols, rows) to the transpose of src (rows, cols).
-func transpose(dst, src []float32, rows, cols int) {
-	dst, src = dst[:rows*cols], src[:rows*cols]
-	for c := 0; c < cols; c++ {
-		d := dst[c*rows : (c+1)*rows]
-		s := src[c:]
-		for j := range d {
-			d[j] = s[j*cols]
-		}
-	}
-}
+func transpose(dst, src []float32, rows, cols int) { kernels.Transpose(dst, src, rows, cols) }
 
 // transposeInt32 is transpose for argmax indices.
-func transposeInt32(dst, src []int32, rows, cols int) {
-	dst, src = dst[:rows*cols], src[:rows*cols]
-	for c := 0; c < cols; c++ {
-		d := dst[c*rows : (c+1)*rows]
-		s := src[c:]
-		for j := range d {
-			d[j] = s[j*cols]
-		}
-	}
-}
+func transposeInt32(dst, src []int32, rows, cols int) { kernels.TransposeInt32(dst, src, rows, cols) }
 
 // transposeBias sets dst (cols, rows) to src (rows, cols) transposed plus
 // bias[c] on column c, then max(., 0) when relu is set.
 func transposeBias(dst, src []float32, rows, cols int, bias []float32, relu bool) {
-	dst, src, bias = dst[:rows*cols], src[:rows*cols], bias[:cols]
-	for c, b := range bias {
+	kernels.Transpose(dst, src, rows, cols)
+	for c, b := range bias[:cols] {
 		d := dst[c*rows : (c+1)*rows]
-		s := src[c:]
 		if relu {
-			for j := range d {
-				d[j] = max(s[j*cols]+b, 0)
+			for j, v := range d {
+				d[j] = max(v+b, 0)
 			}
 			continue
 		}
 		for j := range d {
-			d[j] = s[j*cols] + b
+			d[j] += b
 		}
 	}
 }

@@ -79,8 +79,22 @@ func (s *ModelSpec) validate() error {
 			return fmt.Errorf("hidden width %d", h)
 		}
 	}
+	in := numFields * s.WordDim
+	for _, w := range append(append([]int(nil), s.Hidden...), s.Dim) {
+		if in*w > maxTable {
+			return fmt.Errorf("a %d x %d layer exceeds %d values", w, in, maxTable)
+		}
+		in = w
+	}
+	if rows := len(s.Vocab) + s.Text.Buckets; rows*s.WordDim > maxTable || len(s.Items)*s.Dim > maxTable {
+		return fmt.Errorf("tables of %d x %d and %d x %d exceed %d values", rows, s.WordDim, len(s.Items), s.Dim, maxTable)
+	}
 	return nil
 }
+
+// maxTable bounds the token and ID tables of a model read from a file (1 GiB
+// of float32 each), so that a corrupt spec fails instead of exhausting memory.
+const maxTable = 1 << 28
 
 // stateView adapts the model to nn's checkpoint functions.
 type stateView struct{ m *Model }

@@ -31,8 +31,10 @@
 // Each example is a user's training item predicted from the items before it.
 // The loss is the in-batch sampled softmax (loss.SampledSoftmax): the batch's
 // other target items are the negatives, with the logQ correction that
-// subtracts log Q(j), Q(j) the frequency of item j as a target, from each
-// logit. A second term is the same softmax between items that follow each
+// subtracts log Q(j) from each logit of key j, Q(j) the probability that item
+// j is among the keys (from its frequency as a target; keys are deduplicated,
+// and topped up to a fixed count with further draws from the same
+// distribution). A second term is the same softmax between items that follow each
 // other closely in a history (item-item contrastive pairs from co-occurrence).
 // The epoch with the best validation Recall@10 is kept.
 //

@@ -62,6 +62,7 @@ type Model struct {
 	ids    *ag.Var // (items, Dim) or nil
 	user   *nn.Linear
 	iota   []int // 0..items-1
+	srv    serving
 }
 
 // NewModel builds the towers for spec, initialised from rng.

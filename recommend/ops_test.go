@@ -81,3 +81,41 @@ func TestItemVectorsSubset(t *testing.T) {
 		}
 	}
 }
+
+// TestInclusionOffset checks the logQ correction of deduplicated keys against
+// simulated draws, and its small-probability limit -log(draws·q).
+func TestInclusionOffset(t *testing.T) {
+	q := []float64{0.5, 0.3, 0.15, 0.05}
+	const draws, trials = 3, 200000
+	rng := rand.New(rand.NewPCG(7, 7))
+	hits := make([]float64, len(q))
+	for range trials {
+		var in [4]bool
+		for range draws {
+			x, c := rng.Float64(), 0
+			for c < len(q)-1 && x >= q[c] {
+				x -= q[c]
+				c++
+			}
+			in[c] = true
+		}
+		for i, ok := range in {
+			if ok {
+				hits[i]++
+			}
+		}
+	}
+	for i, p := range q {
+		want := hits[i] / trials
+		got := math.Exp(-float64(inclusionOffset(p, draws)))
+		if math.Abs(got-want) > 0.005 {
+			t.Errorf("item %d (q %v): inclusion %v, simulated %v", i, p, got, want)
+		}
+	}
+	if o, want := inclusionOffset(1e-7, 500), -math.Log(500*1e-7); math.Abs(float64(o)-want) > 1e-3 {
+		t.Errorf("small q: %v, want %v", o, want)
+	}
+	if o := inclusionOffset(1, 5); o != 0 {
+		t.Errorf("q = 1: %v", o)
+	}
+}

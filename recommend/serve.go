@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/contrast-ml/contrast/ag"
 	"github.com/contrast-ml/contrast/index"
@@ -19,10 +20,11 @@ type Scored struct {
 	Score   float32 `json:"score"` // cosine of the user and item vectors; training count for an empty history
 }
 
-// Recommender serves a trained model: item vectors computed once and held in
-// an exact inner-product index. It is safe for concurrent use.
-type Recommender struct {
-	*Model
+// serving is what Recommend needs besides the weights: the catalogue's item
+// vectors, computed once, in an exact inner-product index.
+type serving struct {
+	once  sync.Once
+	err   error
 	vecs  *tensor.Tensor // (items, Dim), unit rows
 	index index.Index
 	byPop []int // items by decreasing training popularity, for empty histories
@@ -30,53 +32,66 @@ type Recommender struct {
 
 // LoadModel reads a run directory written by Train (SpecFile and ModelFile)
 // and prepares it for serving.
-func LoadModel(dir string) (*Recommender, error) {
+func LoadModel(dir string) (*Model, error) {
 	m, err := readModel(dir)
 	if err != nil {
 		return nil, err
 	}
-	return NewRecommender(m)
+	if err := m.prepare(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
-// NewRecommender embeds m's catalogue and indexes it.
-func NewRecommender(m *Model) (*Recommender, error) {
-	r := &Recommender{Model: m}
-	r.vecs = m.itemVectors(ag.NewTape(false), nil, nil).Value
-	ix, err := index.NewFlat(index.Config{Dim: m.Spec.Dim, Metric: index.Dot})
-	if err != nil {
-		return nil, fmt.Errorf("recommend: index: %w", err)
-	}
-	d := m.Spec.Dim
-	items := make([]index.Item, m.NumItems())
-	for i, it := range m.Spec.Items {
-		items[i] = index.Item{ID: strconv.Itoa(it.MovieID), Vector: r.vecs.Data[i*d : (i+1)*d]}
-	}
-	if err := ix.Add(items...); err != nil {
-		return nil, fmt.Errorf("recommend: index: %w", err)
-	}
-	r.index = ix
-	r.byPop = make([]int, m.NumItems())
-	for i := range r.byPop {
-		r.byPop[i] = i
-	}
-	pop := m.Spec.Popularity
-	slices.SortStableFunc(r.byPop, func(a, b int) int { return cmp.Compare(pop[b], pop[a]) })
-	return r, nil
+// prepare embeds the catalogue and indexes it, once; the weights must not
+// change afterwards.
+func (m *Model) prepare() error {
+	s := &m.srv
+	s.once.Do(func() {
+		s.vecs = m.itemVectors(ag.NewTape(false), nil, nil).Value
+		ix, err := index.NewFlat(index.Config{Dim: m.Spec.Dim, Metric: index.Dot})
+		if err != nil {
+			s.err = fmt.Errorf("recommend: index: %w", err)
+			return
+		}
+		d := m.Spec.Dim
+		items := make([]index.Item, m.NumItems())
+		for i, it := range m.Spec.Items {
+			items[i] = index.Item{ID: strconv.Itoa(it.MovieID), Vector: s.vecs.Data[i*d : (i+1)*d]}
+		}
+		if err := ix.Add(items...); err != nil {
+			s.err = fmt.Errorf("recommend: index: %w", err)
+			return
+		}
+		s.index = ix
+		s.byPop = make([]int, m.NumItems())
+		for i := range s.byPop {
+			s.byPop[i] = i
+		}
+		pop := m.Spec.Popularity
+		slices.SortStableFunc(s.byPop, func(a, b int) int { return cmp.Compare(pop[b], pop[a]) })
+	})
+	return s.err
 }
 
 // Recommend returns the k best movies for a user whose history is the given
 // movie IDs, oldest first (the last Spec.History count). Movies of the history
 // and of exclude are never returned. An empty history gets the most popular
 // movies of the training data. An unknown movie ID in history is an error;
-// in exclude it is ignored.
-func (r *Recommender) Recommend(history []int, k int, exclude []int) ([]Scored, error) {
+// in exclude it is ignored. The first call on a model that LoadModel did not
+// return embeds and indexes the catalogue. It is safe for concurrent use.
+func (m *Model) Recommend(history []int, k int, exclude []int) ([]Scored, error) {
+	if err := m.prepare(); err != nil {
+		return nil, err
+	}
+	srv := &m.srv
 	if k < 1 {
 		return nil, fmt.Errorf("recommend: k = %d, want >= 1", k)
 	}
 	skip := make(map[int]bool, len(history)+len(exclude))
 	hist := make([]int, 0, len(history))
 	for _, id := range history {
-		it, ok := r.itemOf[id]
+		it, ok := m.itemOf[id]
 		if !ok {
 			return nil, fmt.Errorf("recommend: movie %d is not in the catalogue", id)
 		}
@@ -86,24 +101,24 @@ func (r *Recommender) Recommend(history []int, k int, exclude []int) ([]Scored, 
 	for _, id := range exclude {
 		skip[id] = true
 	}
-	k = min(k, r.NumItems())
+	k = min(k, m.NumItems())
 	var out []Scored
 	if len(hist) == 0 {
-		for _, it := range r.byPop {
+		for _, it := range srv.byPop {
 			if len(out) == k {
 				break
 			}
-			if t := r.Spec.Items[it]; !skip[t.MovieID] {
-				out = append(out, Scored{MovieID: t.MovieID, Title: t.Title, Score: float32(r.Spec.Popularity[it])})
+			if t := m.Spec.Items[it]; !skip[t.MovieID] {
+				out = append(out, Scored{MovieID: t.MovieID, Title: t.Title, Score: float32(m.Spec.Popularity[it])})
 			}
 		}
 		return out, nil
 	}
-	u := r.userVectors(ag.NewTape(false), ag.Const(r.vecs), [][]int{hist}).Value.Data
+	u := m.userVectors(ag.NewTape(false), ag.Const(srv.vecs), [][]int{hist}).Value.Data
 	if math.IsNaN(float64(u[0])) || math.IsInf(float64(u[0]), 0) {
 		return nil, fmt.Errorf("recommend: the user vector is not finite")
 	}
-	res, err := r.index.Search(u, min(r.NumItems(), k+len(skip)), index.Params{})
+	res, err := srv.index.Search(u, min(m.NumItems(), k+len(skip)), index.Params{})
 	if err != nil {
 		return nil, fmt.Errorf("recommend: search: %w", err)
 	}
@@ -115,7 +130,7 @@ func (r *Recommender) Recommend(history []int, k int, exclude []int) ([]Scored, 
 		if err != nil || skip[id] {
 			continue
 		}
-		out = append(out, Scored{MovieID: id, Title: r.Spec.Items[r.itemOf[id]].Title, Score: h.Score})
+		out = append(out, Scored{MovieID: id, Title: m.Spec.Items[m.itemOf[id]].Title, Score: h.Score})
 	}
 	return out, nil
 }

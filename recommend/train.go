@@ -89,18 +89,18 @@ type trainer struct {
 	model  *Model
 	rng    *rand.Rand
 	byUser [][]example
-	// logq offsets: -log of how often an item is a target (examples) and the
-	// second item of a co-occurrence pair.
-	offTarget, offPair []float32
-	pairs              [][2]int
-	all                []example // every training example
-	active             []int     // items of the current step
-	row                []int     // per item, its row in active, or -1
-	cursor             int       // next item to pad the active set with
-	bagScratch         bags
-	pop                *Popularity
-	knn                *ItemKNN
-	nce                loss.SampledSoftmax
+	// Sampling distributions for the logQ correction: of an item as the
+	// target of an example of the current epoch, and as a pair's second item.
+	qTarget, qPair []float64
+	pairs          [][2]int
+	epoch          []example // the current epoch's examples
+	active         []int     // items of the current step
+	row            []int     // per item, its row in active, or -1
+	cursor         int       // next item to pad the active set with
+	bagScratch     bags
+	pop            *Popularity
+	knn            *ItemKNN
+	nce            loss.SampledSoftmax
 }
 
 func newTrainer(cfg Config, ds *Dataset, log *slog.Logger) (*trainer, error) {
@@ -137,15 +137,13 @@ func newTrainer(cfg Config, ds *Dataset, log *slog.Logger) (*trainer, error) {
 	if tr.model, err = NewModel(spec, rand.New(rand.NewPCG(cfg.Seed, 0x1417))); err != nil {
 		return nil, err
 	}
-	// Examples, and how often each item is a target or a pair's second item.
-	target, second := make([]float64, n), make([]float64, n)
+	// Examples, and how often each item is a pair's second item.
+	second := make([]float64, n)
 	examples := 0
 	tr.byUser = make([][]example, len(split.Train))
 	for u, seq := range split.Train {
 		for pos := 1; pos < len(seq); pos++ {
 			tr.byUser[u] = append(tr.byUser[u], example{u, pos})
-			tr.all = append(tr.all, example{u, pos})
-			target[seq[pos]]++
 			examples++
 		}
 		for a := range seq {
@@ -159,7 +157,7 @@ func newTrainer(cfg Config, ds *Dataset, log *slog.Logger) (*trainer, error) {
 	if examples == 0 {
 		return nil, fmt.Errorf("recommend: no training examples (every user needs two training interactions)")
 	}
-	tr.offTarget, tr.offPair = offsets(target), offsets(second)
+	tr.qPair = normalize(second)
 	tr.row = make([]int, n)
 	for i := range tr.row {
 		tr.row[i] = -1
@@ -170,16 +168,30 @@ func newTrainer(cfg Config, ds *Dataset, log *slog.Logger) (*trainer, error) {
 	return tr, nil
 }
 
-// offsets returns -log(count) for the logQ correction (items never counted
-// are never keys; they get 0).
-func offsets(count []float64) []float32 {
-	out := make([]float32, len(count))
-	for i, c := range count {
-		if c > 0 {
-			out[i] = float32(-math.Log(c))
-		}
+// normalize returns counts divided by their sum.
+func normalize(counts []float64) []float64 {
+	var sum float64
+	for _, c := range counts {
+		sum += c
+	}
+	out := make([]float64, len(counts))
+	for i, c := range counts {
+		out[i] = c / max(sum, 1)
 	}
 	return out
+}
+
+// inclusionOffset is the logQ correction of a key that is one of the distinct
+// items of draws independent draws from a distribution giving it probability
+// q: -log P(included) = -log(1 - (1-q)^draws). For q·draws << 1 it is
+// -log(draws·q), the correction of Yi et al. 2019 up to a constant shared by
+// all keys; for frequent items it stops at 0 where -log(draws·q) would go
+// negative, because deduplicated keys cannot be sampled more than once.
+func inclusionOffset(q, draws float64) float32 {
+	if q >= 1 {
+		return 0
+	}
+	return float32(-math.Log(-math.Expm1(draws * math.Log1p(-q))))
 }
 
 // epochExamples returns the epoch's examples in random order, at most
@@ -197,6 +209,11 @@ func (tr *trainer) epochExamples() []example {
 		out = append(out, ex...)
 	}
 	tr.rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	counts := make([]float64, tr.model.NumItems())
+	for _, ex := range out {
+		counts[tr.split.Train[ex.u][ex.pos]]++
+	}
+	tr.epoch, tr.qTarget = out, normalize(counts)
 	return out
 }
 
@@ -307,18 +324,19 @@ func (tr *trainer) loss(t *ag.Tape, batch []example) *ag.Var {
 	// targets of random other examples. Those are draws from the same
 	// distribution Q as in-batch targets, so the logQ correction still holds,
 	// and a fixed key count keeps the loss's buffer sizes fixed.
-	keys := tr.keys(targets, cfg.Train.Batch, func() int {
-		ex := tr.all[tr.rng.IntN(len(tr.all))]
+	keys, draws := tr.keys(targets, cfg.Train.Batch, func() int {
+		ex := tr.epoch[tr.rng.IntN(len(tr.epoch))]
 		return tr.split.Train[ex.u][ex.pos]
 	})
 	var a, b, bkeys []int
+	var bdraws int
 	if cfg.Train.CoocWeight > 0 && len(tr.pairs) > 0 {
 		a, b = make([]int, cfg.Train.CoocBatch), make([]int, cfg.Train.CoocBatch)
 		for k := range a {
 			p := tr.pairs[tr.rng.IntN(len(tr.pairs))]
 			a[k], b[k] = p[0], p[1]
 		}
-		bkeys = tr.keys(b, cfg.Train.CoocBatch, func() int { return tr.pairs[tr.rng.IntN(len(tr.pairs))][1] })
+		bkeys, bdraws = tr.keys(b, cfg.Train.CoocBatch, func() int { return tr.pairs[tr.rng.IntN(len(tr.pairs))][1] })
 	}
 	// The active items, and every list re-indexed into them.
 	active := tr.active[:0]
@@ -364,42 +382,46 @@ func (tr *trainer) loss(t *ag.Tape, batch []example) *ag.Var {
 	}
 	v := m.itemVectorsInto(t, active, idW, &tr.bagScratch)
 	u := m.userVectors(t, v, lh)
-	l := tr.softmax(t, u, v, targets, keys, tr.offTarget)
+	l := tr.softmax(t, u, v, targets, keys, tr.qTarget, draws)
 	if len(a) > 0 {
 		la := make([]int, len(a))
 		for k, it := range a {
 			la[k] = tr.row[it]
 		}
-		l = t.Add(l, t.Scale(tr.softmax(t, t.IndexSelect(v, la), v, b, bkeys, tr.offPair), float32(cfg.Train.CoocWeight)))
+		l = t.Add(l, t.Scale(tr.softmax(t, t.IndexSelect(v, la), v, b, bkeys, tr.qPair, bdraws), float32(cfg.Train.CoocWeight)))
 	}
 	return l
 }
 
 // keys returns the distinct items of targets, topped up with distinct items
-// from draw until there are size of them (or draw stops finding new ones).
-func (tr *trainer) keys(targets []int, size int, draw func() int) []int {
+// from draw until there are size of them (or draw stops finding new ones),
+// and the number of draws they came from (the targets included).
+func (tr *trainer) keys(targets []int, size int, draw func() int) ([]int, int) {
 	keys := slices.Clone(targets)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
+	draws := len(targets)
 	if len(keys) >= size {
-		return keys
+		return keys, draws
 	}
 	seen := make(map[int]bool, size)
 	for _, it := range keys {
 		seen[it] = true
 	}
 	for tries := 0; len(keys) < size && tries < 20*size; tries++ {
+		draws++
 		if it := draw(); !seen[it] {
 			seen[it] = true
 			keys = append(keys, it)
 		}
 	}
-	return keys
+	return keys, draws
 }
 
 // softmax is the sampled softmax of queries q against their target items;
-// keys are catalogue items whose vectors are rows tr.row of v.
-func (tr *trainer) softmax(t *ag.Tape, q, v *ag.Var, targets, keys []int, off []float32) *ag.Var {
+// keys are catalogue items whose vectors are rows tr.row of v, the distinct
+// items of draws draws from the distribution q.
+func (tr *trainer) softmax(t *ag.Tape, query, v *ag.Var, targets, keys []int, q []float64, draws int) *ag.Var {
 	rows := make([]int, len(keys))
 	var o []float32
 	if tr.cfg.Train.Correction == LogQ {
@@ -408,8 +430,8 @@ func (tr *trainer) softmax(t *ag.Tape, q, v *ag.Var, targets, keys []int, off []
 	for j, it := range keys {
 		rows[j] = tr.row[it]
 		if o != nil {
-			o[j] = off[it]
+			o[j] = inclusionOffset(q[it], float64(draws))
 		}
 	}
-	return tr.nce.Forward(t, q, t.IndexSelect(v, rows), targets, keys, o)
+	return tr.nce.Forward(t, query, t.IndexSelect(v, rows), targets, keys, o)
 }

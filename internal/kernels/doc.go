@@ -41,8 +41,9 @@
 // Zen 5 this wins clearly where A is used for few columns (convolution weight
 // gradient, transposed A: 74 -> 139 GFLOPS per CPU-second; forward, n=64:
 // 80 -> 105) and on general squares (1040^3: 105 -> 130). The exception is a
-// non-transposed A whose rows are a multiple of 1 KiB apart (lda % 256 == 0):
-// its rows then share a few L1 sets and evict each other, and packing wins.
+// non-transposed A whose rows are a multiple of 1 KiB apart (lda % 256 == 0)
+// and which is reused across more than four B panels: its rows then share a few
+// L1 sets and evict each other on every pass, and packing wins.
 //
 // # Tiles and blocking
 //

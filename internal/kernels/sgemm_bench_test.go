@@ -28,6 +28,12 @@ var benchShapes = []benchShape{
 	{name: "conv_fwd", m: 173056, n: 64, k: 288},
 	{name: "conv_wgrad", transA: true, m: 288, n: 64, k: 173056},
 	{name: "conv_dgrad", transB: true, m: 173056, n: 288, k: 64},
+	// The same products in the pixel-major layout ag/conv.go uses (col stored
+	// (288, 173056)): forward col^T x W^T, input gradient W^T x G, weight
+	// gradient col x G^T.
+	{name: "conv_fwd_TT", transA: true, transB: true, m: 173056, n: 64, k: 288},
+	{name: "conv_dgrad_TN", transA: true, m: 288, n: 173056, k: 64},
+	{name: "conv_wgrad_NT", transB: true, m: 288, n: 64, k: 173056},
 }
 
 // selected reports whether the -bench pattern names s explicitly.

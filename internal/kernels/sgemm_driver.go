@@ -77,8 +77,10 @@ func grow(s []float32, n int) []float32 {
 // Full A panels are read in place when the kernel takes strides: measured on
 // Zen 5, copying them costs more than it saves, since the kernel's broadcasts
 // hide the strided reads. The exception is a non-transposed A whose rows are a
-// multiple of 1 KiB apart: its twelve rows then share a few L1 sets and evict
-// each other, and packing wins (1024^3: ~130 vs ~110 GFLOPS per CPU-second).
+// multiple of 1 KiB apart and that is reused for more than 4 B panels: its rows
+// then share a few L1 sets and evict each other on every pass, and packing wins
+// (1024^3: ~130 vs ~110 GFLOPS per CPU-second). With few passes in-place still
+// wins (288x64, k=173056, lda=173056: 135-142 vs 82-107).
 func gemmBlocked(kn *kernel, ws *workspace, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := kn.mr, kn.nr
 	micro := kn.micro
@@ -95,7 +97,7 @@ func gemmBlocked(kn *kernel, ws *workspace, transA, transB bool, m, n, k int, al
 				rows := min(mr, m-ic)
 				ap, rsa, csa := ws.ap, 1, mr
 				switch {
-				case rows < mr || !kn.stridedA || (!transA && lda%256 == 0):
+				case rows < mr || !kn.stridedA || (!transA && lda%256 == 0 && nc > 4*nr):
 					packA(kn, ws.ap, a, lda, transA, ic, pc, rows, kc)
 				case transA:
 					ap, csa = a[pc*lda+ic:], lda

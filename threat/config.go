@@ -65,11 +65,16 @@ type SupConConfig struct {
 
 // NoveltyConfig is the normal-only SCARF encoder and its anomaly score.
 type NoveltyConfig struct {
-	Epochs   int     `yaml:"epochs" help:"SCARF epochs on the normal training records"`
-	K        int     `yaml:"k" help:"anomaly score: distance to the k-th nearest normal training record"`
-	FPR      float64 `yaml:"fpr" help:"threshold: this fraction of the validation normals score above it"`
-	Combine  bool    `yaml:"combine" help:"flag a record as an attack when the classifier or the anomaly score says so"`
-	InputKNN bool    `yaml:"input_knn" help:"score novelty in the scaled input space instead of the learned one"`
+	Epochs      int     `yaml:"epochs" help:"SCARF epochs on the normal training records"`
+	Rate        float64 `yaml:"rate" help:"SCARF corruption rate of the novelty encoder"`
+	Temperature float64 `yaml:"temperature" help:"NT-Xent temperature of the novelty encoder (high: less uniformity pressure)"`
+	LR          float64 `yaml:"lr" help:"peak learning rate of the novelty encoder"`
+	Hidden      []int   `yaml:"hidden" help:"hidden widths of the novelty encoder (its dim and norm are the encoder's)"`
+	EmbedDim    int     `yaml:"embed_dim" help:"embedding width per categorical field in the novelty encoder"`
+	K           int     `yaml:"k" help:"anomaly score: distance to the k-th nearest normal training record"`
+	FPR         float64 `yaml:"fpr" help:"threshold: this fraction of the validation normals score above it"`
+	Combine     bool    `yaml:"combine" help:"flag a record as an attack when the classifier or the anomaly score says so"`
+	InputKNN    bool    `yaml:"input_knn" help:"score novelty in the scaled input space instead of the learned one"`
 }
 
 // KNNConfig is the kNN classifier over the embedded training split.
@@ -92,13 +97,14 @@ func Default() Config {
 		Test:  "nslkdd:../shared/data/nslkdd/KDDTest+.txt",
 		Seed:  1, Val: 0.15,
 		Features: FeatureConfig{Categorical: CatEmbedding, EmbedDim: 8},
-		Encoder:  EncoderConfig{Hidden: []int{256, 256}, Dim: 64, Norm: NormBatch, Proj: 64},
+		Encoder:  EncoderConfig{Hidden: []int{256, 256}, Dim: 128, Norm: NormLayer, Proj: 64},
 		SCARF:    SCARFConfig{Epochs: 20, Rate: 0.6, Temperature: 0.5, Batch: 256, LR: 1e-3},
 		SupCon: SupConConfig{Epochs: 20, Temperature: 0.1, Rate: 0.2, Batch: 256, LR: 5e-4,
 			CEWeight: 1, ClassWeight: WeightSqrt},
-		Novelty: NoveltyConfig{Epochs: 20, K: 5, FPR: 0.02, Combine: true},
-		KNN:     KNNConfig{K: 20, Temperature: 0.1},
-		Optim:   OptimConfig{WeightDecay: 1e-4, Warmup: 0.05},
+		Novelty: NoveltyConfig{Epochs: 5, Rate: 0.2, Temperature: 2, LR: 3e-4, Hidden: []int{512, 512}, EmbedDim: 16,
+			K: 10, FPR: 0.02, Combine: true},
+		KNN:   KNNConfig{K: 20, Temperature: 0.1},
+		Optim: OptimConfig{WeightDecay: 1e-4, Warmup: 0.05},
 	}
 }
 
@@ -158,6 +164,15 @@ func (c *Config) Validate() error {
 	}
 	if !(c.SupCon.CEWeight >= 0) {
 		bad("supcon.ce_weight: %v, want >= 0", c.SupCon.CEWeight)
+	}
+	stage("novelty", c.Novelty.Epochs, c.SCARF.Batch, c.Novelty.LR, c.Novelty.Temperature, c.Novelty.Rate)
+	for _, h := range c.Novelty.Hidden {
+		if h < 1 {
+			bad("novelty.hidden: width %d, want >= 1", h)
+		}
+	}
+	if c.Features.Categorical == CatEmbedding && c.Novelty.EmbedDim < 1 {
+		bad("novelty.embed_dim: %d, want >= 1", c.Novelty.EmbedDim)
 	}
 	if c.Novelty.Epochs < 0 || c.Novelty.K < 1 {
 		bad("novelty.epochs %d must be >= 0 and novelty.k %d >= 1", c.Novelty.Epochs, c.Novelty.K)

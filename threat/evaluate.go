@@ -21,6 +21,27 @@ func Eval(modelDir, spec string) (map[string]float64, error) {
 	return evaluate(m, t)
 }
 
+// ReadTable reads connection records from a data spec: nslkdd:FILE (an
+// NSL-KDD file, labelled) or pcap:FILE (a pcap or pcapng capture, whose
+// flows become unlabelled records; see ReadPcap).
+func ReadTable(spec string) (*data.Table, error) {
+	sp, err := data.ParseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	switch sp.Kind {
+	case data.KindNSLKDD:
+		return data.ReadNSLKDD(sp.Path)
+	case data.KindPcap:
+		flows, err := ReadPcap(sp.Path)
+		if err != nil {
+			return nil, err
+		}
+		return FlowTable(flows)
+	}
+	return nil, fmt.Errorf("threat: %q is a %v source, want nslkdd:FILE or pcap:FILE", spec, sp.Kind)
+}
+
 // evaluate scores every row of t and compares with its categories.
 func evaluate(m *Model, t *data.Table) (map[string]float64, error) {
 	scores, err := m.Score(t)

@@ -34,7 +34,9 @@ const modelFormat = "contrast-threat/1"
 // new connection record.
 type Model struct {
 	Pipeline *Pipeline
-	Spec     EncoderSpec
+	Spec     EncoderSpec // the classifier encoder
+	// NoveltySpec is the novelty encoder's (wider: see NoveltyConfig).
+	NoveltySpec EncoderSpec
 	// Classifier is the encoder fine-tuned with SupCon; Head maps its
 	// representation to the five categories' logits.
 	Classifier *Encoder
@@ -60,6 +62,7 @@ type modelJSON struct {
 	Format    string      `json:"format"`
 	Pipeline  *Pipeline   `json:"pipeline"`
 	Encoder   EncoderSpec `json:"encoder"`
+	Novelty   EncoderSpec `json:"novelty_encoder"`
 	Threshold float64     `json:"threshold"`
 	K         int         `json:"k"`
 	Combine   bool        `json:"combine"`
@@ -83,7 +86,7 @@ func (m *Model) network() *network {
 }
 
 // newModel builds the untrained networks for a pipeline.
-func newModel(p *Pipeline, spec EncoderSpec, seed uint64) (*Model, error) {
+func newModel(p *Pipeline, spec, nspec EncoderSpec, seed uint64) (*Model, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x6d6f64656c))
 	clf, err := NewEncoder(spec, rng)
 	if err != nil {
@@ -93,11 +96,11 @@ func newModel(p *Pipeline, spec EncoderSpec, seed uint64) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	nov, err := NewEncoder(spec, rng)
+	nov, err := NewEncoder(nspec, rng)
 	if err != nil {
 		return nil, err
 	}
-	return &Model{Pipeline: p, Spec: spec, Classifier: clf, Head: head, Novelty: nov}, nil
+	return &Model{Pipeline: p, Spec: spec, NoveltySpec: nspec, Classifier: clf, Head: head, Novelty: nov}, nil
 }
 
 // setBank stores the encoded training split and computes the reference
@@ -169,6 +172,7 @@ type Score struct {
 	// head calls normal but the anomaly score flags (with Combine) gets the
 	// most probable attack category.
 	Category data.Category `json:"category"`
+	Label    string        `json:"label"` // Category's name: normal, dos, probe, r2l, u2r
 	Attack   bool          `json:"attack"`
 	// Head is the linear head's category and Probs its softmax.
 	Head  data.Category    `json:"head"`
@@ -191,6 +195,15 @@ func (m *Model) Score(t *data.Table) ([]Score, error) {
 		return nil, err
 	}
 	return m.scoreEncoded(x)
+}
+
+// ScoreFlows scores connections read from a capture.
+func (m *Model) ScoreFlows(flows []Flow) ([]Score, error) {
+	t, err := FlowTable(flows)
+	if err != nil {
+		return nil, err
+	}
+	return m.Score(t)
 }
 
 // ScoreRecords scores records given field by field (pcap flows, HTTP bodies).
@@ -256,6 +269,7 @@ func (m *Model) decide(s *Score) {
 		s.Category = data.Category(1 + argmax(s.Probs[1:]))
 	}
 	s.Attack = s.Category != data.CategoryNormal
+	s.Label = s.Category.String()
 }
 
 func softmax(l []float32) [Classes]float64 {
@@ -287,7 +301,7 @@ func argmax(x []float64) int {
 
 // Save writes model.json, model.safetensors and bank.safetensors into dir.
 func (m *Model) Save(dir string) error {
-	mj := modelJSON{Format: modelFormat, Pipeline: m.Pipeline, Encoder: m.Spec, Threshold: m.Threshold, K: m.K,
+	mj := modelJSON{Format: modelFormat, Pipeline: m.Pipeline, Encoder: m.Spec, Novelty: m.NoveltySpec, Threshold: m.Threshold, K: m.K,
 		Combine: m.Combine, InputKNN: m.InputKNN, KNN: m.KNN, Classes: data.CategoryNames()}
 	b, err := json.MarshalIndent(mj, "", "  ")
 	if err != nil {
@@ -334,14 +348,16 @@ func LoadModel(dir string) (*Model, error) {
 	if err := mj.Pipeline.validate(); err != nil {
 		return nil, fmt.Errorf("threat: load %q: pipeline: %w", path, err)
 	}
-	if mj.Encoder.Numeric != len(mj.Pipeline.Numeric) || !equalInts(mj.Encoder.Vocab, mj.Pipeline.Vocab()) {
-		return nil, fmt.Errorf("threat: load %q: encoder inputs (%d numeric, vocab %v) do not match the pipeline (%d, %v)",
-			path, mj.Encoder.Numeric, mj.Encoder.Vocab, len(mj.Pipeline.Numeric), mj.Pipeline.Vocab())
+	for _, s := range []EncoderSpec{mj.Encoder, mj.Novelty} {
+		if s.Numeric != len(mj.Pipeline.Numeric) || !equalInts(s.Vocab, mj.Pipeline.Vocab()) {
+			return nil, fmt.Errorf("threat: load %q: encoder inputs (%d numeric, vocab %v) do not match the pipeline (%d, %v)",
+				path, s.Numeric, s.Vocab, len(mj.Pipeline.Numeric), mj.Pipeline.Vocab())
+		}
 	}
 	if mj.K < 1 || mj.KNN.K < 1 || !(mj.KNN.Temperature > 0) || math.IsNaN(mj.Threshold) {
 		return nil, fmt.Errorf("threat: load %q: k %d, knn %+v, threshold %v", path, mj.K, mj.KNN, mj.Threshold)
 	}
-	m, err := newModel(mj.Pipeline, mj.Encoder, 0)
+	m, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, 0)
 	if err != nil {
 		return nil, fmt.Errorf("threat: load %q: %w", path, err)
 	}

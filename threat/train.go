@@ -118,6 +118,9 @@ func readNSLKDD(spec string) (*data.Table, error) {
 // fit trains the model on all's trainRows and calibrates it on valRows; it
 // returns the model and the training-side metrics.
 func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []int, log *slog.Logger) (*Model, map[string]float64, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	p, err := FitPipeline(all, trainRows, cfg.Features.NoLog)
 	if err != nil {
 		return nil, nil, err
@@ -129,7 +132,9 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 	w := p.Width()
 	spec := EncoderSpec{Numeric: len(p.Numeric), Vocab: p.Vocab(), Encoding: cfg.Features.Categorical,
 		EmbedDim: cfg.Features.EmbedDim, Hidden: slices.Clone(cfg.Encoder.Hidden), Dim: cfg.Encoder.Dim, Norm: cfg.Encoder.Norm}
-	m, err := newModel(p, spec, cfg.Seed)
+	nspec := spec
+	nspec.Hidden, nspec.EmbedDim = slices.Clone(cfg.Novelty.Hidden), cfg.Novelty.EmbedDim
+	m, err := newModel(p, spec, nspec, cfg.Seed)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,7 +153,7 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := scarfStage("scarf", cfg, m.Classifier, proj, x, w, trainRows, marg, cfg.SCARF.Epochs, cfg.Seed+1).run(ctx, log)
+	r, err := scarfStage("scarf", cfg.SCARF, cfg.Optim, m.Classifier, proj, x, w, trainRows, marg, cfg.Seed+1).run(ctx, log)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -185,7 +190,9 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err = scarfStage("novelty", cfg, m.Novelty, proj3, x, w, normalRows, nmarg, cfg.Novelty.Epochs, cfg.Seed+3).run(ctx, log)
+	nc := cfg.SCARF
+	nc.Epochs, nc.Rate, nc.Temperature, nc.LR = cfg.Novelty.Epochs, cfg.Novelty.Rate, cfg.Novelty.Temperature, cfg.Novelty.LR
+	r, err = scarfStage("novelty", nc, cfg.Optim, m.Novelty, proj3, x, w, normalRows, nmarg, cfg.Seed+3).run(ctx, log)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -306,21 +313,21 @@ func views(x []float32, w int, idx []int, first, second *augment.SCARF, rng *ran
 
 // scarfStage trains enc and its projection head with NT-Xent between each
 // record and its SCARF corruption (Bahri et al. 2022, arXiv 2106.15147).
-func scarfStage(name string, cfg Config, enc *Encoder, proj *nn.Sequential, x []float32, w int, rows []int,
-	marg *augment.Marginals, epochs int, seed uint64) *stage {
-	corrupt, err := augment.NewSCARF(marg, cfg.SCARF.Rate)
+func scarfStage(name string, cfg SCARFConfig, oc OptimConfig, enc *Encoder, proj *nn.Sequential, x []float32, w int,
+	rows []int, marg *augment.Marginals, seed uint64) *stage {
+	corrupt, err := augment.NewSCARF(marg, cfg.Rate)
 	if err != nil {
 		panic(err) // the rate was validated
 	}
-	ntx, err := loss.NewNTXent(float32(cfg.SCARF.Temperature))
+	ntx, err := loss.NewNTXent(float32(cfg.Temperature))
 	if err != nil {
 		panic(err)
 	}
 	enc.SetTraining(true)
 	proj.SetTraining(true)
 	return &stage{
-		name: name, params: append(enc.Params(), proj.Params()...), rows: rows, batch: cfg.SCARF.Batch,
-		epochs: epochs, lr: cfg.SCARF.LR, optim: cfg.Optim, seed: seed,
+		name: name, params: append(enc.Params(), proj.Params()...), rows: rows, batch: cfg.Batch,
+		epochs: cfg.Epochs, lr: cfg.LR, optim: oc, seed: seed,
 		step: func(t *ag.Tape, idx []int, rng *rand.Rand) *ag.Var {
 			v := views(x, w, idx, nil, corrupt, rng)
 			return ntx.Forward(t, proj.Forward(t, enc.Forward(t, ag.Const(v))))

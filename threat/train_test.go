@@ -1,0 +1,208 @@
+package threat
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/internal/config"
+	"github.com/contrast-ml/contrast/report"
+)
+
+// nslkddDir returns ../shared/data/nslkdd beside the repository, skipping
+// the test when it is absent.
+func nslkddDir(t *testing.T) string {
+	dir := filepath.Join(repoRoot(t), "..", "shared", "data", "nslkdd")
+	if _, err := os.Stat(filepath.Join(dir, "KDDTrain+_20Percent.txt")); err != nil {
+		t.Skipf("NSL-KDD not found: %v", err)
+	}
+	return dir
+}
+
+// smokeConfig trains small networks on a slice of the training file, for
+// seconds, and tests on the first 4,000 records of KDDTest+ (copied to tmp).
+func smokeConfig(t *testing.T, dir, tmp string) Config {
+	c := Default()
+	c.Train = "nslkdd:" + filepath.Join(dir, "KDDTrain+_20Percent.txt")
+	b, err := os.ReadFile(filepath.Join(dir, "KDDTest+.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfterN(b, []byte("\n"), 4001)
+	test := filepath.Join(tmp, "KDDTest+_4000.txt")
+	if err := os.WriteFile(test, bytes.Join(lines[:4000], nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.Test = "nslkdd:" + test
+	c.Limit = 2000
+	c.Encoder = EncoderConfig{Hidden: []int{64}, Dim: 32, Norm: NormLayer, Proj: 32}
+	c.SCARF.Epochs, c.SCARF.Batch = 2, 128
+	c.SupCon.Epochs, c.SupCon.Batch, c.SupCon.LR = 4, 128, 1e-3
+	c.Novelty.Epochs, c.Novelty.Hidden, c.Novelty.EmbedDim, c.Novelty.LR = 1, []int{64}, 8, 1e-3
+	return c
+}
+
+// TestTrainSmoke trains on 2,500 records for a few epochs and checks that
+// the losses fall, that the classifier is far above chance on validation and
+// test data, and that the written files round-trip: metrics.json (flat,
+// finite, the keys the issue asks for), config.yaml (the resolved config),
+// and the model, which LoadModel and Eval read back to the same scores.
+func TestTrainSmoke(t *testing.T) {
+	dir := nslkddDir(t)
+	out := t.TempDir()
+	cfg := smokeConfig(t, dir, t.TempDir())
+	start := time.Now()
+	m, err := Train(context.Background(), cfg, out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trained and tested in %v", time.Since(start))
+	for _, stage := range []string{"scarf", "supcon"} {
+		if first, last := m[stage+"_loss_first"], m[stage+"_loss_last"]; !(last < first) {
+			t.Errorf("%s loss did not fall: %v -> %v", stage, first, last)
+		}
+	}
+	// Chance: the majority class (normal) is about 53% of the records.
+	if v := m["val_accuracy_5class_head"]; v < 0.85 {
+		t.Errorf("validation accuracy of the head %v, want >= 0.85", v)
+	}
+	if v := m["accuracy_5class_knn"]; v < 0.65 {
+		t.Errorf("test five-class kNN accuracy %v, want >= 0.65 (chance 0.43)", v)
+	}
+	if v := m["auroc_anomaly"]; v < 0.85 {
+		t.Errorf("test anomaly AUROC %v, want >= 0.85", v)
+	}
+
+	// metrics.json: flat, every value finite, the issue's keys present.
+	written, err := report.ReadMetricsJSON(filepath.Join(out, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(written, m) {
+		t.Errorf("metrics.json differs from the returned metrics")
+	}
+	for _, k := range []string{"accuracy_binary", "accuracy_5class", "macro_f1_5class", "auroc_anomaly",
+		"auroc_anomaly_input_knn", "recall_normal", "recall_dos", "recall_probe", "recall_r2l", "recall_u2r"} {
+		v, ok := written[k]
+		if !ok || math.IsNaN(v) || v < 0 || v > 1 {
+			t.Errorf("metrics.json %s = %v (present %v)", k, v, ok)
+		}
+	}
+	// config.yaml holds the resolved config.
+	var back Config
+	if err := config.Load(filepath.Join(out, ConfigFile), &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, cfg) {
+		t.Errorf("config.yaml:\n%+v\nwant\n%+v", back, cfg)
+	}
+	// The saved model scores the test file exactly as Train did.
+	ev, err := Eval(out, cfg.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range ev {
+		if m[k] != v {
+			t.Errorf("Eval %s = %v, Train wrote %v", k, v, m[k])
+		}
+	}
+	model, err := LoadModel(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb, dim, err := model.Embed(mustTable(t, cfg.Test))
+	if err != nil || dim != cfg.Encoder.Dim || len(emb) != 4000*dim {
+		t.Errorf("Embed: %d values, dim %d, %v", len(emb), dim, err)
+	}
+}
+
+func mustTable(t *testing.T, spec string) *data.Table {
+	t.Helper()
+	tab, err := readNSLKDD(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
+// TestScoreRecordsFromPcap scores the flows of a capture with a small model.
+func TestScoreRecordsFromPcap(t *testing.T) {
+	dir := nslkddDir(t)
+	cfg := smokeConfig(t, dir, t.TempDir())
+	cfg.Limit, cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs = 800, 0, 1, 0
+	all := mustTable(t, cfg.Train)
+	keep, _, err := data.StratifiedSplit(all.CategoryLabels(), 0.03, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = all.Subset(keep)
+	val, train, _ := data.StratifiedSplit(all.CategoryLabels(), 0.2, 1)
+	m, _, err := fit(context.Background(), cfg, all, train, val, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flows, err := ReadPcap(filepath.Join("testdata", "http.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := make([]Record, len(flows))
+	for i := range flows {
+		recs[i] = flows[i].Record()
+	}
+	scores, err := m.ScoreRecords(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scores) != len(flows) {
+		t.Fatalf("%d scores for %d flows", len(scores), len(flows))
+	}
+	for i, s := range scores {
+		if math.IsNaN(s.Anomaly) || s.Anomaly < 0 || !slices.Contains([]int{0, 1, 2, 3, 4}, int(s.Category)) {
+			t.Errorf("flow %d: score %+v", i, s)
+		}
+	}
+}
+
+// TestNSLKDDFull trains examples/nslkdd.yaml on KDDTrain+_20Percent and
+// reports the KDDTest+ metrics (minutes; CONTRAST_LONG=1).
+func TestNSLKDDFull(t *testing.T) {
+	if os.Getenv("CONTRAST_LONG") == "" {
+		t.Skip("set CONTRAST_LONG=1 for the full NSL-KDD run")
+	}
+	nslkddDir(t)
+	var cfg Config
+	if err := config.Load(filepath.Join(repoRoot(t), "examples", "nslkdd.yaml"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	root := repoRoot(t)
+	for _, s := range []*string{&cfg.Train, &cfg.Test} {
+		sp, err := data.ParseSpec(*s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*s = "nslkdd:" + filepath.Join(root, sp.Path) // the example's paths are relative to the repository
+	}
+	out := os.Getenv("CONTRAST_OUT")
+	if out == "" {
+		out = t.TempDir()
+	}
+	m, err := Train(context.Background(), cfg, out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		t.Logf("%-32s %.4f", k, m[k])
+	}
+}

@@ -15,6 +15,18 @@ import (
 // 16 n-gram buckets.
 func tinyModel(t *testing.T, enc EncoderKind, out int, w Weighting) *Model {
 	t.Helper()
+	return tinyModelSpec(t, func(s *ModelSpec) {
+		s.Encoder, s.Out, s.Weighting = enc, out, w
+		if enc == BagOfWords && out > 0 {
+			s.Hidden = []int{7}
+		}
+	})
+}
+
+// tinyModelSpec is tinyModel with SIF weights and a bag-of-words MLP to 5
+// dimensions, changed by edit.
+func tinyModelSpec(t *testing.T, edit func(*ModelSpec)) *Model {
+	t.Helper()
 	voc, err := NewVocab([]string{"a", "man", "plays", "guitar", "the"}, []int{9, 5, 3, 2, 8})
 	if err != nil {
 		t.Fatal(err)
@@ -24,14 +36,12 @@ func tinyModel(t *testing.T, enc EncoderKind, out int, w Weighting) *Model {
 		t.Fatal(err)
 	}
 	feat := &Featurizer{Tok: DefaultTokenizer(), Vocab: voc, Frozen: frozen}
-	if w == SIF {
-		feat.Weights = []float32{0.2, 0.5, 0.7, 0.9, 0.3, 1, 1}
-	}
-	spec := ModelSpec{Format: specFormat, Encoder: enc, Weighting: w, Tokenizer: DefaultTokenizer(),
+	spec := ModelSpec{Format: specFormat, Encoder: BagOfWords, Weighting: SIF, Tokenizer: DefaultTokenizer(),
 		NGrams: NGrams{Min: 3, Max: 4, Buckets: 16}, MaxLen: 6, WordDim: 6, Vocab: 5, Frozen: 2,
-		Out: out, Activation: GELU, Layers: 2, Heads: 2, ModelDim: 8, FFN: 12, Seed: 3}
-	if enc == BagOfWords && out > 0 {
-		spec.Hidden = []int{7}
+		Hidden: []int{7}, Out: 5, Activation: GELU, Layers: 2, Heads: 2, ModelDim: 8, FFN: 12, Seed: 3}
+	edit(&spec)
+	if spec.Weighting == SIF {
+		feat.Weights = []float32{0.2, 0.5, 0.7, 0.9, 0.3, 1, 1}
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	m, err := NewModel(spec, feat, nil, tensor.New(2, 6).Normal(rng, 0, 1), rng)

@@ -1,0 +1,80 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// TestErrors checks how answers other than 2xx become *Error: the JSON
+// error body when there is one, the status and raw text otherwise.
+func TestErrors(t *testing.T) {
+	cases := []struct {
+		name        string
+		status      int
+		body        string
+		code, msg   string
+		wantRequest string
+	}{
+		{"json error", 429, `{"error":{"code":"overloaded","message":"busy"}}`, CodeOverloaded, "busy", "7"},
+		{"plain text", 502, "bad gateway\n", "http_502", "bad gateway", "7"},
+		{"json without code", 500, `{"oops":1}`, "http_500", `{"oops":1}`, "7"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("Authorization") != "Bearer tok" {
+					t.Errorf("Authorization %q", r.Header.Get("Authorization"))
+				}
+				w.Header().Set("X-Request-Id", "7")
+				w.WriteHeader(c.status)
+				w.Write([]byte(c.body))
+			}))
+			defer hs.Close()
+			cl, err := New(hs.URL, WithToken("tok"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = cl.Info(context.Background())
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not an *Error", err)
+			}
+			if e.Status != c.status || e.Code != c.code || e.Message != c.msg || e.RequestID != c.wantRequest {
+				t.Fatalf("got %+v", e)
+			}
+			if !IsCode(err, c.code) || IsCode(err, "other") {
+				t.Fatal("IsCode disagrees")
+			}
+		})
+	}
+}
+
+func TestNewRejectsBadURLs(t *testing.T) {
+	for _, u := range []string{"", "127.0.0.1:8080", "ftp://x", "http://", "://"} {
+		t.Run(u, func(t *testing.T) {
+			if _, err := New(u); err == nil {
+				t.Fatal("no error")
+			}
+		})
+	}
+}
+
+// TestPathEscaping checks that IDs reach the server as one path segment.
+func TestPathEscaping(t *testing.T) {
+	var got string
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.EscapedPath()
+		w.Write([]byte(`{"id":"x"}`))
+	}))
+	defer hs.Close()
+	cl, _ := New(hs.URL + "/")
+	if _, err := cl.Get(context.Background(), "a/b c?d"); err != nil {
+		t.Fatal(err)
+	}
+	if got != "/v1/items/a%2Fb%20c%3Fd" {
+		t.Fatalf("path %q", got)
+	}
+}

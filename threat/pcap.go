@@ -39,7 +39,16 @@ func ReadPcap(path string) ([]Flow, error) {
 // every block's lengths before gopacket's reader allocates from them, hence
 // the io.ReadSeeker. A packet that does not decode (a truncated header, an
 // unknown link type) is skipped; a malformed file structure is an error.
-func DecodePcap(r io.ReadSeeker) ([]Flow, error) {
+func DecodePcap(r io.ReadSeeker) (flows []Flow, err error) {
+	// gopacket's readers index and divide by values read from the file
+	// without checking them (an interface's timestamp resolution of 2^-64
+	// divides by zero, a short option is sliced past its end): a panic
+	// inside them is a malformed file, reported as such.
+	defer func() {
+		if v := recover(); v != nil {
+			flows, err = nil, fmt.Errorf("pcap: malformed capture (reader panicked: %v)", v)
+		}
+	}()
 	var magic [4]byte
 	if _, err := io.ReadFull(r, magic[:]); err != nil {
 		return nil, fmt.Errorf("pcap: header: %w", err)

@@ -249,7 +249,13 @@ func (p *Pipeline) validate() error {
 			return fmt.Errorf("numeric column %q: mean %v, std %v", c.Name, c.Mean, c.Std)
 		}
 	}
+	if len(p.Numeric) > maxWidth || len(p.Categorical) > 64 {
+		return fmt.Errorf("%d numeric and %d categorical columns", len(p.Numeric), len(p.Categorical))
+	}
 	for _, c := range p.Categorical {
+		if len(c.Levels) >= maxWidth {
+			return fmt.Errorf("categorical column %q has %d levels", c.Name, len(c.Levels))
+		}
 		if c.Name == "" || !slices.IsSorted(c.Levels) {
 			return fmt.Errorf("categorical column %q: levels must be sorted", c.Name)
 		}

@@ -335,27 +335,9 @@ func LoadModel(dir string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("threat: load: %w", err)
 	}
-	var mj modelJSON
-	if err := json.Unmarshal(b, &mj); err != nil {
+	mj, err := decodeModelJSON(b)
+	if err != nil {
 		return nil, fmt.Errorf("threat: load %q: %w", path, err)
-	}
-	if mj.Format != modelFormat {
-		return nil, fmt.Errorf("threat: load %q: format %q, want %q", path, mj.Format, modelFormat)
-	}
-	if mj.Pipeline == nil {
-		return nil, fmt.Errorf("threat: load %q: no pipeline", path)
-	}
-	if err := mj.Pipeline.validate(); err != nil {
-		return nil, fmt.Errorf("threat: load %q: pipeline: %w", path, err)
-	}
-	for _, s := range []EncoderSpec{mj.Encoder, mj.Novelty} {
-		if s.Numeric != len(mj.Pipeline.Numeric) || !equalInts(s.Vocab, mj.Pipeline.Vocab()) {
-			return nil, fmt.Errorf("threat: load %q: encoder inputs (%d numeric, vocab %v) do not match the pipeline (%d, %v)",
-				path, s.Numeric, s.Vocab, len(mj.Pipeline.Numeric), mj.Pipeline.Vocab())
-		}
-	}
-	if mj.K < 1 || mj.KNN.K < 1 || !(mj.KNN.Temperature > 0) || math.IsNaN(mj.Threshold) {
-		return nil, fmt.Errorf("threat: load %q: k %d, knn %+v, threshold %v", path, mj.K, mj.KNN, mj.Threshold)
 	}
 	m, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, 0)
 	if err != nil {
@@ -395,6 +377,75 @@ func LoadModel(dir string) (*Model, error) {
 	}
 	m.setBank(xs, cats)
 	return m, nil
+}
+
+// maxWidth bounds every layer width and vocabulary read from model.json, so
+// that a corrupt file cannot make NewEncoder allocate gigabytes.
+const maxWidth = 1 << 16
+
+// maxParams bounds the parameters of one encoder read from model.json (256 MiB of float32).
+const maxParams = 1 << 26
+
+// paramCount is the number of parameters NewEncoder allocates for s, whose
+// sizes are each at most maxWidth (so no product overflows).
+func (s EncoderSpec) paramCount() int {
+	in, n := s.Numeric, 0
+	for _, v := range s.Vocab {
+		if s.Encoding == CatOneHot {
+			in += v - 1
+		} else {
+			in += s.EmbedDim
+			n += v * s.EmbedDim
+		}
+	}
+	for _, h := range s.Hidden {
+		n += in*h + h // weights and bias
+		if s.Norm != NormNone {
+			n += 2 * h // scale and shift
+		}
+		in = h
+	}
+	return n + in*s.Dim + s.Dim
+}
+
+// decodeModelJSON parses and checks model.json.
+func decodeModelJSON(b []byte) (*modelJSON, error) {
+	var mj modelJSON
+	if err := json.Unmarshal(b, &mj); err != nil {
+		return nil, err
+	}
+	if mj.Format != modelFormat {
+		return nil, fmt.Errorf("format %q, want %q", mj.Format, modelFormat)
+	}
+	if mj.Pipeline == nil {
+		return nil, errors.New("no pipeline")
+	}
+	if err := mj.Pipeline.validate(); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	for _, s := range []EncoderSpec{mj.Encoder, mj.Novelty} {
+		if s.Numeric != len(mj.Pipeline.Numeric) || !equalInts(s.Vocab, mj.Pipeline.Vocab()) {
+			return nil, fmt.Errorf("encoder inputs (%d numeric, vocab %v) do not match the pipeline (%d, %v)",
+				s.Numeric, s.Vocab, len(mj.Pipeline.Numeric), mj.Pipeline.Vocab())
+		}
+		widths := append([]int{s.Numeric, s.EmbedDim, s.Dim}, s.Hidden...)
+		widths = append(widths, s.Vocab...)
+		for _, w := range widths {
+			if w < 0 || w > maxWidth {
+				return nil, fmt.Errorf("encoder size %d outside [0, %d]", w, maxWidth)
+			}
+		}
+		if len(s.Hidden) > 16 || len(s.Vocab) > 64 {
+			return nil, fmt.Errorf("encoder of %d hidden layers and %d categorical columns", len(s.Hidden), len(s.Vocab))
+		}
+		if n := s.paramCount(); n > maxParams {
+			return nil, fmt.Errorf("encoder of %d parameters, more than %d", n, maxParams)
+		}
+	}
+	if mj.K < 1 || mj.KNN.K < 1 || !(mj.KNN.Temperature > 0) || math.IsNaN(mj.Threshold) {
+		return nil, fmt.Errorf("k %d, knn %+v, threshold %v", mj.K, mj.KNN, mj.Threshold)
+	}
+	return &mj, nil
 }
 
 // checkEncoded verifies that every categorical id of encoded rows is valid.

@@ -1,0 +1,80 @@
+package threat
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+)
+
+// FuzzModelJSON: model.json never panics the decoder, and what it accepts
+// builds an encoder of bounded size.
+func FuzzModelJSON(f *testing.F) {
+	p := &Pipeline{
+		Numeric:     []NumericColumn{{Name: "count", Log: true, Mean: 1, Std: 2}},
+		Categorical: []CategoricalColumn{{Name: "proto", Levels: []string{"tcp", "udp"}}},
+	}
+	spec := EncoderSpec{Numeric: 1, Vocab: []int{3}, EmbedDim: 2, Hidden: []int{4}, Dim: 3}
+	good, _ := json.Marshal(modelJSON{Format: modelFormat, Pipeline: p, Encoder: spec, Novelty: spec, K: 2,
+		KNN: KNNConfig{K: 3, Temperature: 0.1}})
+	f.Add(good)
+	f.Add([]byte(`{"format":"contrast-threat/1","pipeline":{"numeric":[]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		mj, err := decodeModelJSON(b)
+		if err != nil {
+			return
+		}
+		if _, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, 0); err != nil {
+			return
+		}
+	})
+}
+
+// FuzzRecordsJSON: records from a JSON body (a server request) either fail
+// to lay out or give a table the pipeline can encode.
+func FuzzRecordsJSON(f *testing.F) {
+	f.Add([]byte(`[{"numeric":{"src_bytes":100,"count":2},"categorical":{"protocol_type":"tcp","service":"http","flag":"SF"}}]`))
+	f.Add([]byte(`[{"numeric":{"bogus":1}}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var recs []Record
+		if json.Unmarshal(b, &recs) != nil {
+			return
+		}
+		tab, err := TableOf(recs)
+		if err != nil {
+			return
+		}
+		if tab.Len() != len(recs) || len(tab.Numeric) != len(recs)*len(tab.NumericNames) {
+			t.Fatalf("table of %d rows for %d records", tab.Len(), len(recs))
+		}
+		p, err := FitPipeline(tab, nil, false)
+		if err != nil {
+			if len(recs) == 0 {
+				return
+			}
+			t.Fatal(err)
+		}
+		if _, err := p.Encode(tab); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestParamCount(t *testing.T) {
+	for _, s := range []EncoderSpec{
+		{Numeric: 5, Vocab: []int{3, 4}, EmbedDim: 2, Hidden: []int{7, 6}, Dim: 3, Norm: NormLayer},
+		{Numeric: 5, Vocab: []int{3, 4}, Encoding: CatOneHot, Hidden: []int{7}, Dim: 3, Norm: NormBatch},
+		{Numeric: 2, Dim: 1, Norm: NormNone},
+	} {
+		e, err := NewEncoder(s, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		for _, p := range e.Params() {
+			n += p.Value.Numel()
+		}
+		if got := s.paramCount(); got != n {
+			t.Errorf("%+v: paramCount %d, encoder has %d", s, got, n)
+		}
+	}
+}

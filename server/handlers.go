@@ -232,7 +232,7 @@ func (s *Server) upsert(r *http.Request, body []byte) (any, error) {
 	if err := r.Context().Err(); err != nil {
 		return nil, err
 	}
-	if err := s.st.Upsert(items...); err != nil {
+	if err := s.writes.upsert(s.st, items); err != nil {
 		return nil, fmt.Errorf("upsert %d items: %w", len(items), err)
 	}
 	return upsertResponse{Upserted: len(items), Items: s.st.Len()}, nil

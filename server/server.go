@@ -41,11 +41,12 @@ type Server struct {
 	auth    bool
 	authAll bool
 
-	sem   chan struct{}
-	mux   *http.ServeMux
-	paths *http.ServeMux // path patterns only, to tell 405 from 404
-	allow map[string][]string
-	reqID atomic.Uint64
+	sem    chan struct{}
+	writes coalescer
+	mux    *http.ServeMux
+	paths  *http.ServeMux // path patterns only, to tell 405 from 404
+	allow  map[string][]string
+	reqID  atomic.Uint64
 }
 
 // apiFunc is a JSON endpoint: it gets the request (with its deadline) and

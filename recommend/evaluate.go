@@ -1,6 +1,10 @@
 package recommend
 
-import "github.com/contrast-ml/contrast/ag"
+import (
+	"strings"
+
+	"github.com/contrast-ml/contrast/ag"
+)
 
 // evalCase is one held-out interaction: a user's history (the model's input
 // and the items excluded from the ranking) and the item to find.
@@ -96,12 +100,13 @@ func (p protocol) rankModel(m *Model) accum {
 // ("" for test, "valid_" for validation): recall_at_10, recall_at_20,
 // ndcg_at_10, pop_..., itemknn_..., itemknn_recent_... (item-kNN over the
 // model's recency-weighted window), coldstart_..., pop_coldstart_...,
-// itemknn_coldstart_....
+// itemknn_coldstart_..., and the model's paired lead over each baseline
+// with its 95% interval (lead_over_itemknn_recall_at_10 and ..._ci95).
 func evalAll(m *Model, warm, cold protocol, pop *Popularity, knn *ItemKNN, out map[string]float64, prefix string) {
 	recent := RecentItemKNN{KNN: knn, Window: m.Spec.History, Pooling: m.Spec.Pooling, HalfLife: m.Spec.HalfLife}
-	a := warm.rankModel(m)
-	a.into(out, prefix)
-	a = cold.rankModel(m)
+	model := warm.rankModel(m)
+	model.into(out, prefix)
+	a := cold.rankModel(m)
 	a.into(out, prefix+"coldstart_")
 	if pop == nil {
 		return
@@ -112,6 +117,15 @@ func evalAll(m *Model, warm, cold protocol, pop *Popularity, knn *ItemKNN, out m
 	}{{"pop_", pop}, {"itemknn_", knn}, {"itemknn_recent_", recent}} {
 		a = warm.rankWith(b.s)
 		a.into(out, prefix+b.name)
+		base := strings.TrimSuffix(b.name, "_")
+		for _, mt := range []struct {
+			name string
+			x, y []float64
+		}{{"recall_at_10", model.perR10, a.perR10}, {"ndcg_at_10", model.perN10, a.perN10}} {
+			lead, ci := pairedLead(mt.x, mt.y)
+			out[prefix+"lead_over_"+base+"_"+mt.name] = lead
+			out[prefix+"lead_over_"+base+"_"+mt.name+"_ci95"] = ci
+		}
 		if b.name != "itemknn_recent_" {
 			a = cold.rankWith(b.s)
 			a.into(out, prefix+b.name+"coldstart_")

@@ -16,7 +16,8 @@ import (
 
 // TestMovieLensFull trains examples/movielens.yaml on the shared MovieLens set
 // and prints the metrics (CONTRAST_LONG=1; minutes). CONTRAST_FLAGS may add
-// config flags, e.g. "--train.epochs=3 --model.dim=32".
+// config flags, e.g. "--train.epochs=3 --model.dim=32"; CONTRAST_OUT keeps the
+// run directory.
 func TestMovieLensFull(t *testing.T) {
 	if os.Getenv("CONTRAST_LONG") != "1" {
 		t.Skip("set CONTRAST_LONG=1 to train on the whole MovieLens set")
@@ -42,7 +43,10 @@ func TestMovieLensFull(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(filepath.Join("..", dir), RatingsFile)); err != nil {
 		t.Skipf("MovieLens not found: %v", err)
 	}
-	out := t.TempDir()
+	out := os.Getenv("CONTRAST_OUT") // keep the run directory there
+	if out == "" {
+		out = t.TempDir()
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	m, err := Train(context.Background(), cfg, out, log)
 	if err != nil {
@@ -56,8 +60,10 @@ func TestMovieLensFull(t *testing.T) {
 	for _, k := range keys {
 		fmt.Printf("%-36s %.4f\n", k, m[k])
 	}
-	r10, n10 := m["recall_at_10"], m["ndcg_at_10"]
-	fmt.Printf("recall@10 %.4f vs pop %.4f (%+.4f) and item-kNN %.4f (%+.4f)\n", r10, m["pop_recall_at_10"], r10-m["pop_recall_at_10"], m["itemknn_recall_at_10"], r10-m["itemknn_recall_at_10"])
-	fmt.Printf("ndcg@10   %.4f vs pop %.4f (%+.4f) and item-kNN %.4f (%+.4f)\n", n10, m["pop_ndcg_at_10"], n10-m["pop_ndcg_at_10"], m["itemknn_ndcg_at_10"], n10-m["itemknn_ndcg_at_10"])
+	for _, k := range []string{"recall_at_10", "ndcg_at_10"} {
+		fmt.Printf("%-12s %.4f vs pop %.4f (%+.4f ± %.4f) and item-kNN %.4f (%+.4f ± %.4f)\n", k, m[k],
+			m["pop_"+k], m["lead_over_pop_"+k], m["lead_over_pop_"+k+"_ci95"],
+			m["itemknn_"+k], m["lead_over_itemknn_"+k], m["lead_over_itemknn_"+k+"_ci95"])
+	}
 	fmt.Printf("cold-start recall@20 %.4f vs pop %.4f; training %.0f s\n", m["coldstart_recall_at_20"], m["pop_coldstart_recall_at_20"], m["train_seconds"])
 }

@@ -53,17 +53,46 @@ func ndcgAt(above, ties, k int) float64 {
 	return s / float64(ties+1)
 }
 
-// accum averages the metrics of many users.
+// accum averages the metrics of many users, keeping each user's Recall@10
+// and NDCG@10 for paired comparisons.
 type accum struct {
 	n             int
 	r10, r20, n10 float64
+	perR10        []float64
+	perN10        []float64
 }
 
 func (a *accum) add(above, ties int) {
+	r10, n10 := recallAt(above, ties, 10), ndcgAt(above, ties, 10)
 	a.n++
-	a.r10 += recallAt(above, ties, 10)
+	a.r10 += r10
 	a.r20 += recallAt(above, ties, 20)
-	a.n10 += ndcgAt(above, ties, 10)
+	a.n10 += n10
+	a.perR10 = append(a.perR10, r10)
+	a.perN10 = append(a.perN10, n10)
+}
+
+// pairedLead returns the mean of x[i]-y[i] and the half-width of its normal
+// 95% confidence interval (1.96 standard errors of the mean difference):
+// the users are the same, so the comparison is paired.
+func pairedLead(x, y []float64) (mean, ci95 float64) {
+	n := len(x)
+	if n == 0 || len(y) != n {
+		return 0, 0
+	}
+	for i := range x {
+		mean += x[i] - y[i]
+	}
+	mean /= float64(n)
+	if n < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for i := range x {
+		d := x[i] - y[i] - mean
+		ss += d * d
+	}
+	return mean, 1.96 * math.Sqrt(ss/float64(n-1)/float64(n))
 }
 
 // into writes prefix+recall_at_10 etc. into m (nothing when no user counted).

@@ -209,3 +209,16 @@ func TestBaselinesAgainstNaive(t *testing.T) {
 		}
 	}
 }
+
+func TestPairedLead(t *testing.T) {
+	x := []float64{1, 0, 1, 1, 0}
+	y := []float64{0, 0, 1, 0, 1}
+	// differences 1, 0, 0, 1, -1: mean 0.2, sample variance (0.64+0.04+0.04+0.64+1.44)/4 = 0.7
+	mean, ci := pairedLead(x, y)
+	if math.Abs(mean-0.2) > 1e-12 || math.Abs(ci-1.96*math.Sqrt(0.7/5)) > 1e-12 {
+		t.Errorf("lead %v ± %v", mean, ci)
+	}
+	if m, c := pairedLead([]float64{1}, []float64{0}); m != 1 || c != 0 {
+		t.Errorf("one user: %v ± %v", m, c)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/contrast-ml/contrast/internal/config"
 )
 
@@ -28,5 +30,28 @@ func TestExampleConfigIsDefault(t *testing.T) {
 	}
 	if d := Default(); !reflect.DeepEqual(c, d) {
 		t.Errorf("examples/nslkdd.yaml differs from Default():\n%+v\n%+v", c, d)
+	}
+}
+
+func TestConfigFlags(t *testing.T) {
+	cfg := Default()
+	fs := pflag.NewFlagSet("train", pflag.ContinueOnError)
+	config.Bind(fs, &cfg)
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Usage == "" {
+			t.Errorf("flag --%s has no help", f.Name)
+		}
+	})
+	err := fs.Parse([]string{"--features.categorical", "onehot", "--novelty.hidden", "64,32", "--encoder.norm", "batch",
+		"--supcon.class_weight", "balanced", "--novelty.k", "7", "--limit", "100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Features.Categorical != CatOneHot || !reflect.DeepEqual(cfg.Novelty.Hidden, []int{64, 32}) ||
+		cfg.Encoder.Norm != NormBatch || cfg.SupCon.ClassWeight != WeightBalanced || cfg.Novelty.K != 7 || cfg.Limit != 100 {
+		t.Errorf("flags not applied: %+v", cfg)
+	}
+	if err := fs.Parse([]string{"--encoder.norm", "group"}); err == nil {
+		t.Error("unknown normalisation accepted")
 	}
 }

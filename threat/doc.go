@@ -41,6 +41,32 @@
 // num_failed_logins, ...) need payload inspection and are set to 0. Flow.Record
 // and TableOf turn flows into rows that Model.Score reads.
 //
+// # Results
+//
+// examples/nslkdd.yaml (train on KDDTrain+_20Percent, 15% of it held out for
+// validation and calibration; test on KDDTest+), measured with
+//
+//	CONTRAST_LONG=1 go test -run TestNSLKDDFull -v ./threat
+//
+// (seed 1; two runs gave identical metrics; about 6 minutes of wall time on
+// two shared cores, 1.5 CPU-minutes of it training):
+//
+//	accuracy_binary 0.9076    accuracy_5class 0.8501    macro_f1_5class 0.6904
+//	recall normal 0.961, dos 0.869, probe 0.734, r2l 0.562, u2r 0.185
+//	auroc_anomaly 0.9647 (AP 0.968)    auroc_anomaly_input_knn 0.9646 (AP 0.956)
+//	head alone: binary 0.813, 5-class 0.788;  kNN alone: binary 0.797, 5-class 0.777
+//
+// The classifier alone misses the attack types that only KDDTest+ holds;
+// the anomaly score (threshold: 2% of the validation normals above it; 2.5%
+// of the test normals were) raises binary accuracy from 0.81 to 0.91 and r2l
+// recall from 0.18 to 0.56. The learned novelty space only matches the
+// input-space kNN baseline in AUROC (better in average precision): SCARF with
+// its usual settings (20 epochs, temperature 0.5, 60% corruption) spreads
+// the normal records uniformly over the sphere and dropped the AUROC to 0.90;
+// a short run at temperature 2 and 20% corruption keeps the input geometry
+// and sharpens it a little. u2r (200 test records, 11 in training) stays
+// mostly undetected as a category.
+//
 // # Files
 //
 // Train writes into its output directory config.yaml, metrics.json (flat,

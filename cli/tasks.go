@@ -3,10 +3,15 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/contrast-ml/contrast/recommend"
+	"github.com/contrast-ml/contrast/text"
+	"github.com/contrast-ml/contrast/threat"
 	"github.com/contrast-ml/contrast/train"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -33,6 +38,39 @@ var tasks = []trainTask{
 			return runImage(ctx, cmd, *c.(*train.Config), o)
 		},
 	},
+	appTask("text", text.Default, (*text.Config).Validate, text.Train),
+	appTask("threat", threat.Default, (*threat.Config).Validate, threat.Train),
+	appTask("recommend", recommend.Default, (*recommend.Config).Validate, recommend.Train),
+}
+
+// appTask adapts an application package (text, threat, recommend) whose Train
+// writes its own run directory and returns the final metrics.
+func appTask[C any](name string, defaults func() C, validate func(*C) error,
+	run func(context.Context, C, string, *slog.Logger) (map[string]float64, error)) trainTask {
+	return trainTask{
+		name:     name,
+		defaults: func() any { c := defaults(); return &c },
+		validate: func(c any) error { return validate(c.(*C)) },
+		runName:  func(any) string { return name },
+		run: func(ctx context.Context, cmd *cobra.Command, c any, o trainOpts) error {
+			if o.resume || o.tensorboard != "" {
+				return usagef("train: --resume and --tensorboard are for image tasks; task %s does not take them", name)
+			}
+			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			if o.quiet {
+				log = slog.New(slog.DiscardHandler)
+			}
+			if err := os.MkdirAll(o.out, 0o755); err != nil {
+				return err
+			}
+			m, err := run(ctx, *c.(*C), o.out, log)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: metrics in %s\n", name, filepath.Join(o.out, "metrics.json"))
+			return printMetrics(cmd, m, false)
+		},
+	}
 }
 
 func taskNames() string {

@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/contrast-ml/contrast/client"
+	"github.com/contrast-ml/contrast/index"
+	"github.com/contrast-ml/contrast/internal/npy"
+	"github.com/spf13/cobra"
+)
+
+// TestServeUsageErrors checks serve's, loadtest's and index's refusals.
+func TestServeUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty-token")
+	os.WriteFile(empty, []byte("  \n"), 0o600)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve"}, "--index"},
+		{[]string{"serve", "--index", filepath.Join(dir, "new")}, "--dim"},
+		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "4", "--sync", "never"}, "never"},
+		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "4", "--kind", "tree"}, "tree"},
+		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "4", "--addr", "nohost"}, "nohost"},
+		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "4", "--token-file", empty}, "token"},
+		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "4", "--max-k", "-1"}, "max k"},
+		{[]string{"loadtest", "--mix", "search=1,fly=2"}, "fly"},
+		{[]string{"loadtest", "--mix", "search=0"}, "sum"},
+		{[]string{"loadtest", "--clients", "0"}, "positive"},
+		{[]string{"index", "build", "--out", filepath.Join(dir, "i")}, "one source"},
+		{[]string{"index", "build", "--out", filepath.Join(dir, "i"), "--synthetic", "10"}, "N,DIM"},
+		{[]string{"index", "build", "--out", filepath.Join(dir, "i"), "--synthetic", "10,2", "--metric", "hamming"}, "hamming"},
+		{[]string{"index", "bench", "--base", "b.npy"}, "--queries"},
+		{[]string{"index", "bench", "--base", "b.npy", "--queries", "q.npy", "--ef", "1,x"}, "--ef"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			err := Run(context.Background(), c.args)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if ExitCode(err) != 2 || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("exit %d, error %q; want exit 2 mentioning %q", ExitCode(err), err, c.want)
+			}
+		})
+	}
+}
+
+// TestIndexBuildServeLoadtest builds a small synthetic index, serves it in
+// process, drives it with the load generator and shuts it down.
+func TestIndexBuildServeLoadtest(t *testing.T) {
+	dir := t.TempDir()
+	idx := filepath.Join(dir, "idx")
+	if err := Run(context.Background(), []string{"index", "build", "--synthetic", "500,8", "--out", idx, "--kind", "hnsw", "--metric", "l2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), []string{"index", "build", "--synthetic", "5,8", "--out", idx}); err == nil || !strings.Contains(err.Error(), "already holds") {
+		t.Fatalf("rebuilding over an index: %v", err)
+	}
+	// The vectors are SyntheticVectors' rows, under IDs "0".."499".
+	db, err := index.Open(idx, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := SyntheticVectors(500, 8, 1)
+	it, ok := db.Get("499")
+	if !ok || db.Len() != 500 || db.Metric() != index.L2 || db.Kind() != index.KindHNSW {
+		t.Fatalf("built index: len %d, metric %v, kind %v, has 499: %v", db.Len(), db.Metric(), db.Kind(), ok)
+	}
+	for j, v := range it.Vector {
+		if v != want[499*8+j] {
+			t.Fatalf("item 499 = %v, want %v", it.Vector, want[499*8:])
+		}
+	}
+	db.Close()
+
+	token := filepath.Join(dir, "token")
+	os.WriteFile(token, []byte("tok\n"), 0o600)
+	ctx, stop := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	cmd := &cobra.Command{}
+	cmd.SetErr(&logs)
+	go func() {
+		done <- runServe(ctx, cmd, serveFlags{indexDir: idx, addr: "127.0.0.1:0", tokenFile: token, sync: "group",
+			shutdown: 10 * time.Second, compactOnExit: true}, ready)
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve: %v\n%s", err, logs.String())
+	}
+	rep, err := runLoadtest(context.Background(), loadFlags{addr: addr, clients: 4, duration: 300 * time.Millisecond,
+		mix: "search=0.6,upsert=0.3,get=0.1", k: 5, batch: 2, seed: 1, tokenFile: token}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.All.Errors != 0 || rep.All.OK == 0 || rep.Ops["search"].OK == 0 || rep.Ops["upsert"].OK == 0 {
+		t.Fatalf("load report %+v", rep)
+	}
+	if rep.ItemsEnd != 500+2*rep.Ops["upsert"].OK {
+		t.Fatalf("items %d after %d upserts of 2", rep.ItemsEnd, rep.Ops["upsert"].OK)
+	}
+	s := rep.Ops["search"]
+	if !(s.P50Ms <= s.P90Ms && s.P90Ms <= s.P99Ms && s.P99Ms <= s.MaxMs) {
+		t.Fatalf("percentiles out of order: %+v", s)
+	}
+	b, _ := json.Marshal(rep)
+	if !strings.Contains(string(b), `"p99_ms"`) {
+		t.Fatalf("JSON report %s", b)
+	}
+	stop() // graceful shutdown
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v\n%s", err, logs.String())
+	}
+	if !strings.Contains(logs.String(), `msg="index closed"`) {
+		t.Fatalf("no clean close:\n%s", logs.String())
+	}
+	db, err = index.Open(idx, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.Len() != rep.ItemsEnd || db.Recovery().Records != 0 {
+		t.Fatalf("reopened: %d items (want %d), %d log records (want 0 after compaction)", db.Len(), rep.ItemsEnd, db.Recovery().Records)
+	}
+}
+
+// TestIndexBench runs index bench on two small .npy files.
+func TestIndexBench(t *testing.T) {
+	dir := t.TempDir()
+	base, queries := filepath.Join(dir, "b.npy"), filepath.Join(dir, "q.npy")
+	if err := npy.WriteFile(base, SyntheticVectors(300, 6, 1), 300, 6); err != nil {
+		t.Fatal(err)
+	}
+	if err := npy.WriteFile(queries, SyntheticVectors(20, 6, 2), 20, 6); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "r.json")
+	if err := Run(context.Background(), []string{"index", "bench", "--base", base, "--queries", queries, "--k", "5", "--ef", "8,300",
+		"--repeats", "1", "--json", out}); err != nil {
+		t.Fatal(err)
+	}
+	var rep index.BenchReport
+	b, _ := os.ReadFile(out)
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.N != 300 || rep.Queries != 20 || len(rep.HNSW) != 2 || rep.HNSW[1].Recall < 0.99 {
+		t.Fatalf("report %+v", rep)
+	}
+}
+
+// TestSyntheticVectors checks the recipe: seeded, clustered around 100
+// centres with spread 0.5.
+func TestSyntheticVectors(t *testing.T) {
+	a, b := SyntheticVectors(2000, 16, 7), SyntheticVectors(2000, 16, 7)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatal("same seed, different vectors")
+		}
+	}
+	if c := SyntheticVectors(1, 16, 8); c[0] == a[0] {
+		t.Fatal("different seeds, same first value")
+	}
+	// Variance per component: centres N(0,1) plus 0.5 N(0,1) -> 1.25.
+	var s, s2 float64
+	for _, v := range a {
+		s += float64(v)
+		s2 += float64(v) * float64(v)
+	}
+	n := float64(len(a))
+	if v := s2/n - (s/n)*(s/n); math.Abs(v-1.25) > 0.25 {
+		t.Fatalf("variance %v, want about 1.25", v)
+	}
+}
+
+func TestParseMix(t *testing.T) {
+	w, err := parseMix("search=9, upsert=1")
+	if err != nil || math.Abs(w[loadSearch]-0.9) > 1e-12 || math.Abs(w[loadUpsert]-0.1) > 1e-12 || w[loadGet] != 0 {
+		t.Fatalf("parseMix = %v, %v", w, err)
+	}
+	counts := map[loadOp]int{}
+	for i := range 1000 {
+		counts[pickOp(w, (float64(i)+0.5)/1000)]++
+	}
+	if counts[loadSearch] != 900 || counts[loadUpsert] != 100 {
+		t.Fatalf("picked %v", counts)
+	}
+	_ = client.CodeOverloaded
+}

@@ -30,10 +30,10 @@ type TextConfig struct {
 	// Tags adds tags.csv to the item text. A tag is applied by a user, so a
 	// brand-new movie would have none: turn it off to measure cold start from
 	// title, year and genres alone.
-	Tags     bool `yaml:"tags" help:"use the movies' tags as item text"`
-	Bigrams  bool `yaml:"bigrams" help:"add title word bigrams"`
-	MinCount int  `yaml:"min_count" help:"tokens found in fewer training items share hashed rows"`
-	Buckets  int  `yaml:"buckets" help:"hashed rows for rare and unseen tokens (0 = drop them)"`
+	Tags     bool `yaml:"tags" json:"tags" help:"use the movies' tags as item text"`
+	Bigrams  bool `yaml:"bigrams" json:"bigrams" help:"add title word bigrams"`
+	MinCount int  `yaml:"min_count" json:"min_count" help:"tokens found in fewer training items share hashed rows"`
+	Buckets  int  `yaml:"buckets" json:"buckets" help:"hashed rows for rare and unseen tokens (0 = drop them)"`
 }
 
 // ModelConfig is the architecture of the two towers.

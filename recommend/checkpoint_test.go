@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -88,4 +89,28 @@ func FuzzModelSpec(f *testing.F) {
 			t.Fatalf("Recommend on a valid spec: %v", err)
 		}
 	})
+}
+
+// TestRecommendConcurrent calls Recommend from several goroutines, the first
+// call preparing the index (run with -race).
+func TestRecommendConcurrent(t *testing.T) {
+	m, err := NewModel(tinySpec(), rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			got, err := m.Recommend([]int{1 + g%2}, 1, nil)
+			if err == nil && len(got) != 1 {
+				err = fmt.Errorf("%d results", len(got))
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }

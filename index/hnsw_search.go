@@ -167,7 +167,7 @@ func (h *HNSW) search(s *searcher, v []float32, k int, p Params, exclude int64) 
 	if ef <= 0 {
 		ef = h.cfg.Ef
 	}
-	ef = max(ef, kk)
+	ef = min(max(ef, kk), max(st.n(), 1))
 	for {
 		cands := h.knn(s, &s.q, ef, sel)
 		if len(cands) >= want {

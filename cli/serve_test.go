@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/contrast-ml/contrast/client"
 	"github.com/contrast-ml/contrast/index"
 	"github.com/contrast-ml/contrast/internal/npy"
 	"github.com/spf13/cobra"
@@ -198,5 +197,4 @@ func TestParseMix(t *testing.T) {
 	if counts[loadSearch] != 900 || counts[loadUpsert] != 100 {
 		t.Fatalf("picked %v", counts)
 	}
-	_ = client.CodeOverloaded
 }

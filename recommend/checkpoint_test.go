@@ -2,10 +2,12 @@ package recommend
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -113,4 +115,67 @@ func TestRecommendConcurrent(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+func TestHandleJSON(t *testing.T) {
+	m, err := NewModel(tinySpec(), rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		body  string
+		items []int // movie IDs, or nil for a bad request
+	}{
+		{`{"history":[1],"k":5}`, []int{2}},
+		{`{"history":[2],"exclude":[1]}`, []int{}},
+		{`{"history":[],"k":1}`, []int{1}}, // most popular
+		{`{"history":[3]}`, nil},
+		{`{"history":[1],"k":-1}`, nil},
+		{`{"history":[1],"k":1001}`, nil},
+		{`{"history":[1],"limit":3}`, nil},
+		{`{"history":[1]} {}`, nil},
+		{`[1]`, nil},
+		{``, nil},
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			resp, err := m.HandleJSON([]byte(tc.body))
+			if tc.items == nil {
+				if !errors.Is(err, ErrBadRequest) {
+					t.Fatalf("error %v, want a bad request", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, s := range resp.Items {
+				got = append(got, s.MovieID)
+			}
+			if len(got) != len(tc.items) || (len(got) > 0 && !slices.Equal(got, tc.items)) || resp.Items == nil {
+				t.Errorf("items %v, want %v", got, tc.items)
+			}
+		})
+	}
+}
+
+func FuzzHandleJSON(f *testing.F) {
+	m, err := NewModel(tinySpec(), rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`{"history":[1],"k":5,"exclude":[2]}`))
+	f.Add([]byte(`{"history":[2,1,1],"k":1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		resp, err := m.HandleJSON(b)
+		if err != nil {
+			if !errors.Is(err, ErrBadRequest) {
+				t.Fatalf("error %v does not wrap ErrBadRequest", err)
+			}
+			return
+		}
+		if len(resp.Items) > 2 {
+			t.Fatalf("%d items from a catalogue of 2", len(resp.Items))
+		}
+	})
 }

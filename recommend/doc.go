@@ -52,7 +52,10 @@
 //
 // # Serving
 //
-// LoadModel reads a run directory and returns a Recommender whose Recommend
-// maps a history of movie IDs to the top k movies through an exact
-// inner-product index (package index).
+// LoadModel reads a run directory; Model.Recommend maps a history of movie IDs
+// to the top k movies through an exact inner-product index (package index),
+// never returning the history or the excluded movies. HandleJSON answers the
+// body of POST /v1/recommend, {"history": [1, 260, 1196], "k": 5, "exclude":
+// [2571]}, with {"items": [{"movie_id": ..., "title": ..., "score": ...}]};
+// errors the caller caused wrap ErrBadRequest.
 package recommend

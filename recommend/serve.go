@@ -1,7 +1,10 @@
 package recommend
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -86,14 +89,14 @@ func (m *Model) Recommend(history []int, k int, exclude []int) ([]Scored, error)
 	}
 	srv := &m.srv
 	if k < 1 {
-		return nil, fmt.Errorf("recommend: k = %d, want >= 1", k)
+		return nil, fmt.Errorf("recommend: k = %d, want >= 1: %w", k, ErrBadRequest)
 	}
 	skip := make(map[int]bool, len(history)+len(exclude))
 	hist := make([]int, 0, len(history))
 	for _, id := range history {
 		it, ok := m.itemOf[id]
 		if !ok {
-			return nil, fmt.Errorf("recommend: movie %d is not in the catalogue", id)
+			return nil, fmt.Errorf("recommend: movie %d is not in the catalogue: %w", id, ErrBadRequest)
 		}
 		hist = append(hist, it)
 		skip[id] = true
@@ -133,4 +136,53 @@ func (m *Model) Recommend(history []int, k int, exclude []int) ([]Scored, error)
 		out = append(out, Scored{MovieID: id, Title: m.Spec.Items[m.itemOf[id]].Title, Score: h.Score})
 	}
 	return out, nil
+}
+
+// ErrBadRequest is wrapped by the errors that the caller's input causes (an
+// unknown movie in the history, a bad k, a malformed request body): an HTTP
+// handler answers them with 400 and the message.
+var ErrBadRequest = errors.New("bad request")
+
+// MaxK bounds Request.K.
+const MaxK = 1000
+
+// Request is the JSON body of POST /v1/recommend, e.g.
+// {"history": [1, 260, 1196], "k": 5, "exclude": [2571]}.
+type Request struct {
+	History []int `json:"history"`           // movie IDs, oldest first
+	K       int   `json:"k,omitempty"`       // results wanted: 1 to MaxK, default 10
+	Exclude []int `json:"exclude,omitempty"` // movie IDs never to return
+}
+
+// Response is the answer to a Request.
+type Response struct {
+	Items []Scored `json:"items"`
+}
+
+// HandleJSON decodes a Request (strictly: unknown fields and trailing data
+// are errors) and answers it. Errors caused by the body wrap ErrBadRequest.
+func (m *Model) HandleJSON(body []byte) (*Response, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var req Request
+	if err := dec.Decode(&req); err != nil {
+		return nil, fmt.Errorf("recommend: request: %v: %w", err, ErrBadRequest)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("recommend: request: data after the JSON object: %w", ErrBadRequest)
+	}
+	if req.K == 0 {
+		req.K = 10
+	}
+	if req.K < 1 || req.K > MaxK {
+		return nil, fmt.Errorf("recommend: request: k = %d, want 1 to %d: %w", req.K, MaxK, ErrBadRequest)
+	}
+	items, err := m.Recommend(req.History, req.K, req.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	if items == nil {
+		items = []Scored{}
+	}
+	return &Response{Items: items}, nil
 }

@@ -11,6 +11,11 @@
 //   - SupCon: supervised contrastive loss (Khosla et al. 2020, arXiv 2004.11362).
 //   - InfoNCE: query/key form with label-defined positives, the shared mechanism of
 //     the three above and of MoCo's queue of negatives (He et al. 2020, arXiv 1911.05722).
+//   - SampledSoftmax: in-batch softmax with a per-key logit offset, for the logQ
+//     popularity correction of two-tower recommenders (Yi et al. 2019).
+//   - NegCosine (SimSiam; BYOL's normalised MSE), BarlowTwins and VICReg: the
+//     objectives without negatives.
+//   - CoSENT: the ranking loss for scored sentence pairs (Su 2022).
 //
 // # Memory
 //

@@ -9,4 +9,7 @@
 //   - SemiHard (Schroff, Kalenichenko & Philbin 2015, FaceNet, arXiv 1503.03832).
 //   - DistanceWeighted (Wu et al. 2017, arXiv 1706.07567).
 //   - MultiSimilarity (Wang et al. 2019, arXiv 1904.06627).
+//
+// DistanceWeighted samples: its k-th call draws from rand.NewPCG(Seed, k); build
+// it with NewDistanceWeighted and share it by pointer.
 package miner

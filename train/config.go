@@ -73,7 +73,7 @@ type LossConfig struct {
 	Temperature float64       `yaml:"temperature" help:"softmax temperature (simclr, supcon, moco)"`
 	Margin      float64       `yaml:"margin" help:"margin (triplet, siamese)"`
 	Distance    string        `yaml:"distance" help:"distance: euclidean, squared-euclidean, cosine, dot"`
-	Miner       MinerKind     `yaml:"miner" help:"triplet miner: semi-hard, batch-hard, batch-all"`
+	Miner       MinerKind     `yaml:"miner" help:"triplet miner: semi-hard, batch-hard, batch-all, distance-weighted"`
 	PerClass    int           `yaml:"per_class" help:"examples per class in a batch (triplet)"`
 	EMA         float64       `yaml:"ema" help:"target/key encoder momentum (byol, moco)"`
 	Queue       int           `yaml:"queue" help:"negatives kept in the queue (moco)"`

@@ -85,9 +85,10 @@ const (
 	MinerSemiHard MinerKind = iota
 	MinerBatchHard
 	MinerBatchAll
+	MinerDistanceWeighted
 )
 
-var minerNames = []string{"semi-hard", "batch-hard", "batch-all"}
+var minerNames = []string{"semi-hard", "batch-hard", "batch-all", "distance-weighted"}
 
 func (m MinerKind) String() string { return enumString(minerNames, int(m), "MinerKind") }
 

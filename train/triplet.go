@@ -37,6 +37,14 @@ func newTripletLearner(p learnerParts) (Learner, error) {
 		mn = miner.BatchHard{}
 	case MinerBatchAll:
 		mn, red = miner.BatchAll{}, loss.MeanNonZero
+	case MinerDistanceWeighted:
+		dim := p.cfg.Encoder.Dim
+		if p.cfg.Head.ProjDim > 0 {
+			dim = p.cfg.Head.ProjDim
+		}
+		if mn, err = miner.NewDistanceWeighted(dim, 0.5, 1.4, p.cfg.Seed); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("train: unknown miner %v", p.cfg.Loss.Miner)
 	}

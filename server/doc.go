@@ -45,7 +45,9 @@
 // # Durability
 //
 // PUT and DELETE /v1/items answer 200 only after Store.Upsert or
-// Store.Delete returned. With an index.DB opened with index.SyncAlways or
+// Store.Delete returned. Concurrent PUTs are coalesced into one Upsert call
+// (each request whole, in arrival order), so that under load one index write
+// lock, one log record and one fsync serve many requests. With an index.DB opened with index.SyncAlways or
 // index.SyncGroup those return once the write is appended to the log and
 // fsynced, so every acknowledged write survives kill -9 (the crash test
 // starts `contrast serve`, SIGKILLs it during a stream of upserts and checks

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/contrast-ml/contrast/index"
+	"github.com/contrast-ml/contrast/recommend"
 	"github.com/contrast-ml/contrast/server"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -23,6 +25,7 @@ import (
 // serveFlags are the flags of contrast serve.
 type serveFlags struct {
 	model, indexDir, addr, tokenFile string
+	recommender                      string
 	lim                              server.Limits
 	authReads                        bool
 	kind, metric, sync               string
@@ -45,7 +48,8 @@ PUT/DELETE /v1/items, /v1/info, /healthz and Prometheus /metrics.
 it is created empty with --kind, --metric and the model's dimension (or --dim). Writes
 are acknowledged only once they are fsynced in the index's log (--sync group shares one
 fsync among concurrent writers). --model is a run directory of contrast train; without
-it, requests must carry vectors or IDs.
+it, requests must carry vectors or IDs. --recommender is a run directory of a recommend
+model (contrast train with a recommend config) that answers POST /v1/recommend.
 
 SIGINT or SIGTERM stops accepting connections, finishes the requests in flight (up to
 --shutdown-timeout), compacts the index (--compact-on-exit) and closes it.`,
@@ -58,6 +62,7 @@ SIGINT or SIGTERM stops accepting connections, finishes the requests in flight (
 	f := cmd.Flags()
 	f.StringVar(&sf.model, "model", "", "run directory of contrast train (optional: embeds raw inputs)")
 	f.StringVar(&sf.indexDir, "index", "", "index directory (created when missing)")
+	f.StringVar(&sf.recommender, "recommender", "", "run directory of a recommend model: answers POST /v1/recommend")
 	f.StringVar(&sf.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (port 0 picks a free one)")
 	f.StringVar(&sf.tokenFile, "token-file", "", "file holding the bearer token that writes must carry")
 	f.BoolVar(&sf.authReads, "auth-reads", false, "require the token for every /v1 request, not only writes")
@@ -148,6 +153,15 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 		modelDim = model.Info().Dim
 		log.Info("model loaded", "dir", sf.model, "name", model.Info().Name, "dim", modelDim)
 	}
+	var recm server.Recommender
+	if sf.recommender != "" {
+		m, err := recommend.LoadModel(sf.recommender)
+		if err != nil {
+			return err
+		}
+		recm = recommendHandler{m}
+		log.Info("recommender loaded", "dir", sf.recommender, "items", m.NumItems())
+	}
 	t0 := time.Now()
 	db, err := openServeIndex(sf, modelDim)
 	if err != nil {
@@ -166,7 +180,7 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := server.New(server.Options{Index: db, Model: model, Limits: sf.lim, Token: token, AuthReads: sf.authReads, Logger: log, Registry: reg})
+	srv, err := server.New(server.Options{Index: db, Model: model, Recommender: recm, Limits: sf.lim, Token: token, AuthReads: sf.authReads, Logger: log, Registry: reg})
 	if err != nil {
 		db.Close()
 		return UsageError{err}
@@ -214,4 +228,17 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 	}
 	log.Info("index closed", "items", db.Len())
 	return nil
+}
+
+// recommendHandler serves a recommend.Model at POST /v1/recommend: the body
+// is a recommend.Request, the answer a recommend.Response, and the model's
+// ErrBadRequest errors become 400 bad_request.
+type recommendHandler struct{ m *recommend.Model }
+
+func (h recommendHandler) Recommend(_ context.Context, body json.RawMessage) (any, error) {
+	resp, err := h.m.HandleJSON(body)
+	if errors.Is(err, recommend.ErrBadRequest) {
+		return nil, fmt.Errorf("%w: %v", server.ErrBadInput, err)
+	}
+	return resp, err
 }

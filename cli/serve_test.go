@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,8 @@ import (
 
 	"github.com/contrast-ml/contrast/index"
 	"github.com/contrast-ml/contrast/internal/npy"
+	"github.com/contrast-ml/contrast/recommend"
+	"github.com/contrast-ml/contrast/server"
 	"github.com/spf13/cobra"
 )
 
@@ -196,5 +200,33 @@ func TestParseMix(t *testing.T) {
 	}
 	if counts[loadSearch] != 900 || counts[loadUpsert] != 100 {
 		t.Fatalf("picked %v", counts)
+	}
+}
+
+// TestRecommendHandler checks the /v1/recommend adapter: answers pass
+// through and the recommender's bad-request errors become ErrBadInput.
+func TestRecommendHandler(t *testing.T) {
+	m, err := recommend.NewModel(recommend.ModelSpec{
+		Format: "contrast.recommend.two-tower/v1", Dim: 4, WordDim: 3, ItemIDs: true, History: 5, Temperature: 0.1, Seed: 3,
+		Vocab: []string{"w:toy"},
+		Items: []recommend.ItemText{{MovieID: 1, Title: "Toy Story (1995)"}, {MovieID: 2, Title: "Heat (1995)"}, {MovieID: 3, Title: "Up (2009)"}},
+		HasID: []bool{true, true, false}, Popularity: []int{3, 1, 0},
+	}, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := recommendHandler{m}
+	got, err := h.Recommend(context.Background(), json.RawMessage(`{"history":[1],"k":5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, ok := got.(*recommend.Response)
+	if !ok || len(resp.Items) != 2 {
+		t.Fatalf("answer %#v, want the 2 movies outside the history", got)
+	}
+	for _, bad := range []string{`{"history":[99]}`, `{"history":[1],"k":0.5}`, `{"hist":[1]}`} {
+		if _, err := h.Recommend(context.Background(), json.RawMessage(bad)); !errors.Is(err, server.ErrBadInput) {
+			t.Errorf("%s: error %v, want ErrBadInput", bad, err)
+		}
 	}
 }

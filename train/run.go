@@ -232,7 +232,8 @@ func (r *runner) loop(ctx context.Context) error {
 			r.pos.Step++
 			r.pos.EpochStep = b.Step + 1
 			if bar != nil {
-				bar.Describe(fmt.Sprintf("epoch %d loss %.4f lr %.2e", epoch+1, lossSum/float64(n), r.optimizer.LR()))
+				rate := float64(n*r.cfg.Batch) / time.Since(start).Seconds()
+				bar.Describe(fmt.Sprintf("epoch %d loss %.4f lr %.2e %.0f img/s", epoch+1, lossSum/float64(n), r.optimizer.LR(), rate))
 				bar.Add(1)
 			}
 			if ce := r.cfg.CheckpointEvery; ce > 0 && r.pos.Step%ce == 0 {

@@ -28,7 +28,7 @@ func newBOW(spec ModelSpec, rng *rand.Rand) (*bow, error) {
 
 func (e *bow) encode(t *ag.Tape, m *Model, sents [][]unit) *ag.Var {
 	var b bags
-	b.sentenceBags(sents)
+	b.sentenceBags(sents, m.weight.Data, m.Spec.Vocab)
 	x := e.drop.Forward(t, m.lookup(t, &b))
 	if e.proj != nil {
 		x = e.proj.Forward(t, x)

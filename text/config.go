@@ -23,16 +23,20 @@ type Config struct {
 	// Valid and Test are NAME=SPEC entries: NAME keys the metrics
 	// (spearman_NAME, or spearman_NAME_SOURCE and spearman_NAME_mean for a
 	// source with several files).
-	Valid     []string        `yaml:"valid" help:"validation sets NAME=SPEC; the best epoch maximises their mean Spearman"`
-	Test      []string        `yaml:"test" help:"test sets NAME=SPEC, evaluated once with the best epoch's model"`
-	Epochs    int             `yaml:"epochs" help:"training epochs"`
-	Batch     int             `yaml:"batch" help:"pairs (or sentences, simcse) per step"`
-	Patience  int             `yaml:"patience" help:"stop after this many epochs without a better validation score (0 = never)"`
-	Tokenizer TokenizerConfig `yaml:"tokenizer"`
-	GloVe     GloVeConfig     `yaml:"glove"`
-	Encoder   EncoderConfig   `yaml:"encoder"`
-	Loss      LossConfig      `yaml:"loss"`
-	Optim     OptimConfig     `yaml:"optim"`
+	Valid    []string `yaml:"valid" help:"validation sets NAME=SPEC; the best epoch maximises their mean Spearman"`
+	Test     []string `yaml:"test" help:"test sets NAME=SPEC, evaluated once with the best epoch's model"`
+	Epochs   int      `yaml:"epochs" help:"training epochs"`
+	Batch    int      `yaml:"batch" help:"pairs (or sentences, simcse) per step"`
+	Patience int      `yaml:"patience" help:"stop after this many epochs without a better validation score (0 = never)"`
+	// AverageFrom averages the weights at the end of every epoch from this one
+	// on (stochastic weight averaging); the average is kept when it validates
+	// better than the best single epoch (best_epoch 0 in the metrics).
+	AverageFrom int             `yaml:"average_from" help:"average the weights of the epochs from this one on (0 = off); kept if it validates better"`
+	Tokenizer   TokenizerConfig `yaml:"tokenizer"`
+	GloVe       GloVeConfig     `yaml:"glove"`
+	Encoder     EncoderConfig   `yaml:"encoder"`
+	Loss        LossConfig      `yaml:"loss"`
+	Optim       OptimConfig     `yaml:"optim"`
 }
 
 // TokenizerConfig sets the tokenizer, the vocabulary and the subword buckets.
@@ -58,15 +62,21 @@ type GloVeConfig struct {
 
 // EncoderConfig is the architecture.
 type EncoderConfig struct {
-	Kind       EncoderKind `yaml:"kind" help:"encoder: bow (pooled word vectors + projection) or transformer"`
-	Weighting  Weighting   `yaml:"weighting" help:"token weights when pooling: mean or sif"`
-	SIFA       float64     `yaml:"sif_a" help:"SIF smoothing a in a/(a + p(w))"`
-	WordDim    int         `yaml:"word_dim" help:"word-vector dimension (GloVe's, 100, when a GloVe file is given)"`
-	InitStd    float64     `yaml:"init_std" help:"std of randomly initialised word and n-gram vectors (0 = GloVe's std, or 0.4 without GloVe)"`
-	Hidden     []int       `yaml:"hidden" help:"hidden widths of the projection MLP (empty = linear)"`
-	Out        int         `yaml:"out" help:"embedding dimension after the projection (0 = no projection)"`
-	Activation Activation  `yaml:"activation" help:"MLP activation: relu, gelu, tanh"`
-	Dropout    float64     `yaml:"dropout" help:"dropout on pooled vectors (bow) or inside the layers (transformer); needed by simcse"`
+	Kind      EncoderKind `yaml:"kind" help:"encoder: bow (pooled word vectors + projection) or transformer"`
+	Weighting Weighting   `yaml:"weighting" help:"token weights when pooling: mean or sif"`
+	SIFA      float64     `yaml:"sif_a" help:"SIF smoothing a in a/(a + p(w))"`
+	// EnsembleSIFA trains one model per value, each with that SIF a (and the
+	// next seed), and combines them as an Ensemble (empty: one model).
+	EnsembleSIFA []float64 `yaml:"ensemble_sif_a" help:"train an ensemble: one member per SIF a value (empty = one model)"`
+	// SIFGloVe estimates p(w) from GloVe's frequency ranks (Zipf's law), which
+	// reflect 6 billion tokens rather than the training text.
+	SIFGloVe   bool       `yaml:"sif_glove" help:"SIF: word frequencies from GloVe's ranks (Zipf's law) instead of the training text"`
+	WordDim    int        `yaml:"word_dim" help:"word-vector dimension (GloVe's, 100, when a GloVe file is given)"`
+	InitStd    float64    `yaml:"init_std" help:"std of randomly initialised word and n-gram vectors (0 = GloVe's std, or 0.4 without GloVe)"`
+	Hidden     []int      `yaml:"hidden" help:"hidden widths of the projection MLP (empty = linear)"`
+	Out        int        `yaml:"out" help:"embedding dimension after the projection (0 = no projection)"`
+	Activation Activation `yaml:"activation" help:"MLP activation: relu, gelu, tanh"`
+	Dropout    float64    `yaml:"dropout" help:"dropout on pooled vectors (bow) or inside the layers (transformer); needed by simcse"`
 	// WordDropout leaves each token out of a training sentence with this
 	// probability (at least one token stays), as Iyyer et al. 2015's deep
 	// averaging networks do.
@@ -177,6 +187,9 @@ func (c *Config) Validate() error {
 	if c.Batch < 2 {
 		bad("batch: %d, want >= 2", c.Batch)
 	}
+	if c.AverageFrom < 0 {
+		bad("average_from: %d, want >= 0", c.AverageFrom)
+	}
 	if c.Patience < 0 {
 		bad("patience: %d, want >= 0", c.Patience)
 	}
@@ -217,6 +230,12 @@ func (c *Config) Validate() error {
 	}
 	if e.Anchor > 0 && c.GloVe.Path == "" {
 		bad("encoder.anchor needs glove.path")
+	}
+	for _, a := range e.EnsembleSIFA {
+		if !(a > 0) || math.IsInf(a, 0) {
+			bad("encoder.ensemble_sif_a: %v, want positive values", e.EnsembleSIFA)
+			break
+		}
 	}
 	if e.RemovePC < 0 {
 		bad("encoder.remove_pc: %d, want >= 0", e.RemovePC)

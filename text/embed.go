@@ -1,24 +1,38 @@
 package text
 
-// Encoder is a trained model loaded for inference, e.g. by the server: Embed
-// is safe for concurrent use (it runs without dropout and keeps no state).
-type Encoder struct{ m *Model }
+// Encoder is a trained model or ensemble loaded for inference, e.g. by the
+// server: Embed is safe for concurrent use (it runs without dropout and keeps
+// no state).
+type Encoder struct{ e embedder }
 
-// LoadEncoder loads the model that Train saved in modelDir.
+// LoadEncoder loads what Train saved in modelDir: an ensemble when the
+// directory holds EnsembleFile, else a single model.
 func LoadEncoder(modelDir string) (*Encoder, error) {
-	m, err := Load(modelDir)
+	e, err := loadAny(modelDir)
 	if err != nil {
 		return nil, err
 	}
-	return &Encoder{m: m}, nil
+	return &Encoder{e: e}, nil
 }
 
 // Embed returns one L2-normalised embedding (Dim()) per text, so that the dot
 // product of two is their cosine similarity. An empty text gives a zero vector.
-func (e *Encoder) Embed(texts []string) [][]float32 { return e.m.Embed(texts) }
+func (e *Encoder) Embed(texts []string) [][]float32 { return e.e.Embed(texts) }
 
 // Dim returns the embedding dimension.
-func (e *Encoder) Dim() int { return e.m.Dim() }
+func (e *Encoder) Dim() int { return e.e.Dim() }
 
-// Spec returns the model's architecture.
-func (e *Encoder) Spec() ModelSpec { return e.m.Spec }
+// Specs returns the architecture of each model (one for a single model).
+func (e *Encoder) Specs() []ModelSpec {
+	switch m := e.e.(type) {
+	case *Model:
+		return []ModelSpec{m.Spec}
+	case *Ensemble:
+		s := make([]ModelSpec, len(m.Members))
+		for i, x := range m.Members {
+			s[i] = x.Spec
+		}
+		return s
+	}
+	return nil
+}

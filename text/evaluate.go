@@ -66,8 +66,14 @@ func (m *Model) Embed(sentences []string) [][]float32 {
 	return out
 }
 
+// embedder is a Model or an Ensemble.
+type embedder interface {
+	Embed(sentences []string) [][]float32
+	Dim() int
+}
+
 // cosines returns the cosine similarity of each pair.
-func (m *Model) cosines(pairs []data.Pair) []float64 {
+func cosines(m embedder, pairs []data.Pair) []float64 {
 	index := map[string]int{}
 	var uniq []string
 	id := func(s string) int {
@@ -97,8 +103,8 @@ func (m *Model) cosines(pairs []data.Pair) []float64 {
 
 // correlations returns the Spearman and Pearson correlation of the model's
 // cosines with the gold scores of pairs.
-func (m *Model) correlations(pairs []data.Pair) (spearman, pearson float64, err error) {
-	cos := m.cosines(pairs)
+func correlations(m embedder, pairs []data.Pair) (spearman, pearson float64, err error) {
+	cos := cosines(m, pairs)
 	gold := make([]float64, len(pairs))
 	for i, p := range pairs {
 		gold[i] = p.Score
@@ -115,7 +121,7 @@ func (m *Model) correlations(pairs []data.Pair) (spearman, pearson float64, err 
 // evaluate adds the set's metrics to into and returns its Spearman (the mean
 // over its sources when it has several): spearman_NAME and pearson_NAME, or
 // spearman_NAME_SOURCE, ..., spearman_NAME_mean and pearson_NAME_mean.
-func (m *Model) evaluate(s *evalSet, into map[string]float64) (float64, error) {
+func evaluate(m embedder, s *evalSet, into map[string]float64) (float64, error) {
 	prefix := func(kind string) string {
 		if s.name == "" {
 			return kind
@@ -123,7 +129,7 @@ func (m *Model) evaluate(s *evalSet, into map[string]float64) (float64, error) {
 		return kind + "_" + s.name
 	}
 	if len(s.pairs) == 1 {
-		sp, pe, err := m.correlations(s.pairs[0])
+		sp, pe, err := correlations(m, s.pairs[0])
 		if err != nil {
 			return 0, fmt.Errorf("text: evaluate %s: %w", s.name, err)
 		}
@@ -132,7 +138,7 @@ func (m *Model) evaluate(s *evalSet, into map[string]float64) (float64, error) {
 	}
 	var ms, mp float64
 	for i, src := range s.pairs {
-		sp, pe, err := m.correlations(src)
+		sp, pe, err := correlations(m, src)
 		if err != nil {
 			return 0, fmt.Errorf("text: evaluate %s/%s: %w", s.name, s.sources[i], err)
 		}
@@ -146,13 +152,13 @@ func (m *Model) evaluate(s *evalSet, into map[string]float64) (float64, error) {
 }
 
 // evaluateAll evaluates every set and returns the mean of their Spearman figures.
-func (m *Model) evaluateAll(sets []*evalSet, into map[string]float64) (float64, error) {
+func evaluateAll(m embedder, sets []*evalSet, into map[string]float64) (float64, error) {
 	if len(sets) == 0 {
 		return math.NaN(), nil
 	}
 	var sum float64
 	for _, s := range sets {
-		v, err := m.evaluate(s, into)
+		v, err := evaluate(m, s, into)
 		if err != nil {
 			return 0, err
 		}
@@ -168,7 +174,7 @@ func (m *Model) evaluateAll(sets []*evalSet, into map[string]float64) (float64, 
 // "spearman_SOURCE" and "pearson_SOURCE" per file and their means
 // "spearman_mean" and "pearson_mean".
 func EvalSTS(modelDir, spec string) (map[string]float64, error) {
-	m, err := Load(modelDir)
+	m, err := loadAny(modelDir)
 	if err != nil {
 		return nil, err
 	}
@@ -178,11 +184,11 @@ func EvalSTS(modelDir, spec string) (map[string]float64, error) {
 	}
 	s := splitSources("", p)
 	out := map[string]float64{"pairs": float64(p.Len())}
-	if _, err := m.evaluate(s, out); err != nil {
+	if _, err := evaluate(m, s, out); err != nil {
 		return nil, err
 	}
 	if len(s.pairs) > 1 { // the pooled figures beside the per-file ones
-		if out["spearman"], out["pearson"], err = m.correlations(p.Pairs); err != nil {
+		if out["spearman"], out["pearson"], err = correlations(m, p.Pairs); err != nil {
 			return nil, fmt.Errorf("text: evaluate %s: %w", spec, err)
 		}
 	}

@@ -11,18 +11,31 @@ type Featurizer struct {
 	Frozen *Vocab // nil or empty: no frozen table
 	NGrams NGrams
 	MaxLen int
-	// Weights holds the pooling weight of each vocabulary word, then of each
-	// frozen word (len Vocab.Len()+Frozen.Len()); unknown words weigh 1.
+	// Weights, when set, initialises a new model's pooling weights: one per
+	// vocabulary word, then one per frozen word (len Vocab.Len()+Frozen.Len());
+	// unknown words weigh 1. The model keeps its own copy (buffer
+	// "token_weight"), so models with other weights can share a featurizer.
 	Weights []float32
 }
 
 // unit is one token: a trainable row, a frozen row, or n-gram rows (absolute
-// rows of the trainable table), with its pooling weight.
+// rows of the trainable table).
 type unit struct {
 	row    int32
 	frozen bool
 	grams  []int32
-	w      float32
+}
+
+// weight returns u's pooling weight in w (one per vocabulary word, then per
+// frozen word; nv vocabulary words): 1 for unknown words or a nil w.
+func (u unit) weight(w []float32, nv int) float32 {
+	switch {
+	case w == nil || (u.row < 0 && !u.frozen):
+		return 1
+	case u.frozen:
+		return w[nv+int(u.row)]
+	}
+	return w[u.row]
 }
 
 // units tokenizes s (at most MaxLen tokens) and resolves each token.
@@ -36,12 +49,12 @@ func (f *Featurizer) units(s string) []unit {
 	var gramBuf []int
 	for i, w := range toks {
 		if id, ok := f.Vocab.ID(w); ok {
-			us[i] = unit{row: int32(id), w: f.weight(id)}
+			us[i] = unit{row: int32(id)}
 			continue
 		}
 		if f.Frozen != nil {
 			if id, ok := f.Frozen.ID(w); ok {
-				us[i] = unit{row: int32(id), frozen: true, w: f.weight(nv + id)}
+				us[i] = unit{row: int32(id), frozen: true}
 				continue
 			}
 		}
@@ -50,16 +63,9 @@ func (f *Featurizer) units(s string) []unit {
 		for k, b := range gramBuf {
 			g[k] = int32(nv + b)
 		}
-		us[i] = unit{row: -1, grams: g, w: 1}
+		us[i] = unit{row: -1, grams: g}
 	}
 	return us
-}
-
-func (f *Featurizer) weight(i int) float32 {
-	if f.Weights == nil {
-		return 1
-	}
-	return f.Weights[i]
 }
 
 // bags holds EmbeddingBag inputs (CSR) for the trainable and the frozen table.
@@ -75,14 +81,11 @@ func (b *bags) reset() {
 	b.fids, b.foffs, b.fw = b.fids[:0], append(b.foffs[:0], 0), b.fw[:0]
 }
 
-// add appends units' rows to the current bag with weight scale, times each
-// unit's own weight when weighted.
-func (b *bags) add(us []unit, scale float32, weighted bool) {
+// add appends units' rows to the current bag with weight scale times each
+// unit's weight in ws (nil: 1; nv vocabulary words).
+func (b *bags) add(us []unit, scale float32, ws []float32, nv int) {
 	for _, u := range us {
-		w := scale
-		if weighted {
-			w *= u.w
-		}
+		w := scale * u.weight(ws, nv)
 		switch {
 		case u.frozen:
 			b.fids, b.fw = append(b.fids, int(u.row)), append(b.fw, w)
@@ -103,13 +106,13 @@ func (b *bags) close() {
 }
 
 // sentenceBags makes one bag per sentence: Σ w_t v_t / len, the mean (or SIF
-// average, in Arora et al.'s 1/|s| form) of the token vectors. An empty
-// sentence gives an empty bag (a zero vector).
-func (b *bags) sentenceBags(sents [][]unit) {
+// average, in Arora et al.'s 1/|s| form) of the token vectors, w_t from ws.
+// An empty sentence gives an empty bag (a zero vector).
+func (b *bags) sentenceBags(sents [][]unit, ws []float32, nv int) {
 	b.reset()
 	for _, us := range sents {
 		if len(us) > 0 {
-			b.add(us, 1/float32(len(us)), true)
+			b.add(us, 1/float32(len(us)), ws, nv)
 		}
 		b.close()
 	}
@@ -117,8 +120,9 @@ func (b *bags) sentenceBags(sents [][]unit) {
 
 // tokenBags makes one bag per token position of a (len(sents), L) grid, L the
 // longest sentence (at least 1), padding with empty bags; it returns L, the
-// lengths, and the pooling weights (len(sents), L): w_t/len over real tokens.
-func (b *bags) tokenBags(sents [][]unit) (L int, lens []int, pool []float32) {
+// lengths, and the pooling weights (len(sents), L): w_t/len over real tokens,
+// w_t from ws.
+func (b *bags) tokenBags(sents [][]unit, ws []float32, nv int) (L int, lens []int, pool []float32) {
 	b.reset()
 	L = 1
 	for _, us := range sents {
@@ -130,8 +134,8 @@ func (b *bags) tokenBags(sents [][]unit) (L int, lens []int, pool []float32) {
 		lens[s] = len(us)
 		for p := range L {
 			if p < len(us) {
-				b.add(us[p:p+1], 1, false)
-				pool[s*L+p] = us[p].w / float32(len(us))
+				b.add(us[p:p+1], 1, nil, nv)
+				pool[s*L+p] = us[p].weight(ws, nv) / float32(len(us))
 			}
 			b.close()
 		}

@@ -126,7 +126,6 @@ func NewModel(spec ModelSpec, feat *Featurizer, words, frozen *tensor.Tensor, rn
 		}
 		copy(m.weight.Data, feat.Weights)
 	}
-	feat.Weights = m.weight.Data // one buffer, saved and loaded with the weights
 	feat.NGrams, feat.MaxLen = spec.NGrams, spec.MaxLen
 	var err error
 	switch spec.Encoder {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"math/rand/v2"
@@ -25,7 +26,10 @@ import (
 // JSON object: the test figures, e.g. spearman_sick_test, the validation
 // figures of the best epoch, best_epoch, train_seconds, ...), the model
 // (ModelFile, SpecFile, VocabFile), ConfigFile (the resolved config) and
-// history.jsonl (one line per epoch). It returns the metrics.
+// history.jsonl (one line per epoch). With encoder.ensemble_sif_a it trains
+// one member per value (seeds seed, seed+1, ...), saves them as an Ensemble
+// (EnsembleFile and member-i directories) and reports the ensemble's figures,
+// each member's beside them as memberI_KEY. It returns the metrics.
 func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (map[string]float64, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -37,10 +41,6 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 		return nil, fmt.Errorf("text: %w", err)
 	}
 	start := time.Now()
-	tr, err := newTrainer(cfg, log)
-	if err != nil {
-		return nil, err
-	}
 	resolved, err := config.Marshal(cfg)
 	if err != nil {
 		return nil, err
@@ -48,14 +48,65 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	if err := writeFileAtomic(filepath.Join(outDir, ConfigFile), resolved); err != nil {
 		return nil, err
 	}
-	metrics, err := tr.run(ctx, outDir)
+	hist, err := os.Create(filepath.Join(outDir, "history.jsonl"))
 	if err != nil {
+		return nil, fmt.Errorf("text: %w", err)
+	}
+	defer hist.Close()
+	members := []Config{cfg}
+	if as := cfg.Encoder.EnsembleSIFA; len(as) > 0 {
+		members = members[:0]
+		for i, a := range as {
+			c := cfg
+			c.Seed, c.Encoder.SIFA, c.Encoder.EnsembleSIFA = cfg.Seed+uint64(i), a, nil
+			members = append(members, c)
+		}
+	}
+	var metrics map[string]float64
+	var tr *trainer
+	ens := &Ensemble{}
+	for i, mc := range members {
+		if tr, err = newTrainer(mc, log); err != nil {
+			return nil, err
+		}
+		if len(members) > 1 {
+			tr.member = i
+			log.Info("text: ensemble member", "member", i, "sif_a", mc.Encoder.SIFA, "seed", mc.Seed)
+		}
+		m, err := tr.run(ctx, hist)
+		if err != nil {
+			return nil, err
+		}
+		ens.Members = append(ens.Members, tr.model)
+		if len(members) == 1 {
+			metrics = m
+			break
+		}
+		if metrics == nil {
+			metrics = map[string]float64{}
+		}
+		for k, v := range m {
+			metrics[fmt.Sprintf("member%d_%s", i, k)] = v
+		}
+	}
+	if len(members) > 1 {
+		score, err := evaluateAll(ens, tr.valid, metrics)
+		if err != nil {
+			return nil, err
+		}
+		if len(tr.valid) > 0 {
+			metrics["valid_spearman"] = score
+		}
+		if _, err := evaluateAll(ens, tr.test, metrics); err != nil {
+			return nil, err
+		}
+		if err := ens.Save(outDir); err != nil {
+			return nil, err
+		}
+	} else if err := tr.model.Save(outDir); err != nil {
 		return nil, err
 	}
 	metrics["train_seconds"] = time.Since(start).Seconds()
-	if err := tr.model.Save(outDir); err != nil {
-		return nil, err
-	}
 	b, err := json.MarshalIndent(metrics, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("text: metrics: %w", err)
@@ -84,6 +135,7 @@ type trainer struct {
 	nce         loss.InfoNCE
 	dropRNG     *rand.Rand
 	epochHook   func(epoch int) // tests: called after each epoch's validation
+	member      int             // ensemble member index, -1 for a single model
 	all         [][]unit        // every training sentence, featurized (common directions)
 }
 
@@ -91,7 +143,7 @@ func newTrainer(cfg Config, log *slog.Logger) (*trainer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	tr := &trainer{cfg: cfg, log: log, cache: map[string][]unit{}}
+	tr := &trainer{cfg: cfg, log: log, cache: map[string][]unit{}, member: -1}
 	counts := Counter{}
 	tok := Tokenizer{Lower: cfg.Tokenizer.Lower, Clitics: cfg.Tokenizer.Clitics, KeepPunct: cfg.Tokenizer.KeepPunct}
 	seen := map[string]bool{}
@@ -184,9 +236,13 @@ func buildModel(cfg Config, tok Tokenizer, counts Counter, log *slog.Logger) (*M
 	}
 	var inGloVe func(string) bool
 	wordDim := cfg.Encoder.WordDim
+	ranks := map[string]int{}
 	if vecs != nil {
 		inGloVe = func(w string) bool { _, ok := vecs.Lookup(w); return ok }
 		wordDim = vecs.Dim
+		for i, w := range vecs.Words {
+			ranks[w] = vecs.Ranks[i]
+		}
 	}
 	voc, err := BuildVocab(counts, cfg.Tokenizer.MinCount, inGloVe)
 	if err != nil {
@@ -205,7 +261,9 @@ func buildModel(cfg Config, tok Tokenizer, counts Counter, log *slog.Logger) (*M
 		}
 	}
 	nf := frozenLen(feat)
-	// SIF weights a/(a + p(w)) from the training counts; frozen words (unseen) weigh 1.
+	// SIF weights a/(a + p(w)): p from GloVe's frequency ranks (Zipf's law)
+	// for the words GloVe has when encoder.sif_glove, else from the training
+	// counts (frozen words, unseen in training, then weigh 1).
 	if cfg.Encoder.Weighting == SIF {
 		total := 0
 		for _, c := range counts {
@@ -213,11 +271,17 @@ func buildModel(cfg Config, tok Tokenizer, counts Counter, log *slog.Logger) (*M
 		}
 		feat.Weights = make([]float32, voc.Len()+nf)
 		for i := range feat.Weights {
+			w := ""
 			p := 0.0
 			if i < voc.Len() {
-				p = float64(voc.Counts[i]) / float64(max(total, 1))
+				w, p = voc.Words[i], float64(voc.Counts[i])/float64(max(total, 1))
+			} else {
+				w = feat.Frozen.Words[i-voc.Len()]
 			}
 			feat.Weights[i] = float32(cfg.Encoder.SIFA / (cfg.Encoder.SIFA + p))
+			if r, ok := ranks[w]; ok && cfg.Encoder.SIFGloVe {
+				feat.Weights[i] = zipfSIF(cfg.Encoder.SIFA, r)
+			}
 		}
 	}
 	spec := ModelSpec{
@@ -266,18 +330,14 @@ func buildModel(cfg Config, tok Tokenizer, counts Counter, log *slog.Logger) (*M
 		if vecs == nil {
 			return nil, fmt.Errorf("text: encoder.anchor needs GloVe vectors (glove.path)")
 		}
-		rank := make(map[string]int, len(vecs.Words))
-		for i, w := range vecs.Words {
-			rank[w] = vecs.Ranks[i]
-		}
 		for i, w := range voc.Words {
 			if v, ok := vecs.Lookup(w); ok {
 				copy(a.words.Value.Data[i*wordDim:(i+1)*wordDim], v)
-				a.weight.Data[i] = zipfSIF(cfg.Encoder.AnchorSIFA, rank[w])
+				a.weight.Data[i] = zipfSIF(cfg.Encoder.AnchorSIFA, ranks[w])
 			}
 		}
 		for i, w := range fwords(feat) {
-			a.weight.Data[voc.Len()+i] = zipfSIF(cfg.Encoder.AnchorSIFA, rank[w])
+			a.weight.Data[voc.Len()+i] = zipfSIF(cfg.Encoder.AnchorSIFA, ranks[w])
 		}
 	}
 	return m, nil
@@ -371,22 +431,19 @@ func (tr *trainer) plan(epoch int) [][]int {
 	return b
 }
 
-// run trains, selects the best epoch and returns the metrics.
-func (tr *trainer) run(ctx context.Context, outDir string) (map[string]float64, error) {
+// run trains, selects the best epoch and returns the metrics; each epoch's
+// figures go to hist as a JSON line.
+func (tr *trainer) run(ctx context.Context, hist io.Writer) (map[string]float64, error) {
 	cfg := tr.cfg
 	steps := len(tr.plan(0)) * cfg.Epochs
 	if err := tr.setupOptim(steps); err != nil {
 		return nil, err
 	}
-	hist, err := os.Create(filepath.Join(outDir, "history.jsonl"))
-	if err != nil {
-		return nil, fmt.Errorf("text: %w", err)
-	}
-	defer hist.Close()
 	tape := ag.NewTape(true)
 	best, bestEpoch, since := math.Inf(-1), 0, 0
 	var bestSnap []*tensor.Tensor
 	bestValid := map[string]float64{}
+	var avg paramAverage
 	step := 0
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		t0 := time.Now()
@@ -422,7 +479,7 @@ func (tr *trainer) run(ctx context.Context, outDir string) (map[string]float64, 
 		tr.model.SetTraining(false)
 		tr.model.fitCommon(tr.all)
 		row := map[string]float64{"epoch": float64(epoch), "loss": sum / float64(max(len(batches), 1))}
-		score, err := tr.model.evaluateAll(tr.valid, row)
+		score, err := evaluateAll(tr.model, tr.valid, row)
 		if err != nil {
 			return nil, err
 		}
@@ -430,6 +487,9 @@ func (tr *trainer) run(ctx context.Context, outDir string) (map[string]float64, 
 			score = float64(epoch) // no validation: keep the last epoch
 		}
 		row["valid"], row["seconds"] = score, time.Since(t0).Seconds()
+		if tr.member >= 0 {
+			row["member"] = float64(tr.member)
+		}
 		line, _ := json.Marshal(row)
 		if _, err := hist.Write(append(line, '\n')); err != nil {
 			return nil, fmt.Errorf("text: history: %w", err)
@@ -437,6 +497,9 @@ func (tr *trainer) run(ctx context.Context, outDir string) (map[string]float64, 
 		tr.log.Info("text: epoch", "epoch", epoch, "loss", row["loss"], "valid", score, "seconds", row["seconds"])
 		if tr.epochHook != nil {
 			tr.epochHook(epoch)
+		}
+		if cfg.AverageFrom > 0 && epoch >= cfg.AverageFrom {
+			avg.add(tr.model.Params())
 		}
 		if score > best {
 			best, bestEpoch, since = score, epoch, 0
@@ -448,6 +511,25 @@ func (tr *trainer) run(ctx context.Context, outDir string) (map[string]float64, 
 		} else if since++; cfg.Patience > 0 && since >= cfg.Patience {
 			tr.log.Info("text: early stop", "epoch", epoch, "best_epoch", bestEpoch)
 			break
+		}
+	}
+	if avg.n > 1 {
+		// The average of the epochs' weights (Izmailov et al. 2018, arXiv
+		// 1803.05407) competes with the best single epoch on validation.
+		last := tr.model.snapshot()
+		avg.apply(tr.model.Params())
+		tr.model.fitCommon(tr.all)
+		row := map[string]float64{}
+		score, err := evaluateAll(tr.model, tr.valid, row)
+		if err != nil {
+			return nil, err
+		}
+		tr.log.Info("text: weight average", "epochs", avg.n, "valid", score, "best_single", best)
+		if score > best || len(tr.valid) == 0 {
+			best, bestEpoch, bestValid = score, 0, row
+			bestSnap = tr.model.snapshot()
+		} else {
+			tr.model.restore(last)
 		}
 	}
 	tr.model.restore(bestSnap)
@@ -465,11 +547,41 @@ func (tr *trainer) run(ctx context.Context, outDir string) (map[string]float64, 
 	if len(tr.valid) > 0 {
 		metrics["valid_spearman"] = best
 	}
-	if _, err := tr.model.evaluateAll(tr.test, metrics); err != nil {
+	if _, err := evaluateAll(tr.model, tr.test, metrics); err != nil {
 		return nil, err
 	}
 	metrics["vocab"], metrics["frozen_words"] = float64(tr.model.Spec.Vocab), float64(tr.model.Spec.Frozen)
 	return metrics, nil
+}
+
+// paramAverage accumulates parameter values for a uniform average.
+type paramAverage struct {
+	sum [][]float64
+	n   int
+}
+
+func (a *paramAverage) add(ps []*ag.Var) {
+	if a.sum == nil {
+		a.sum = make([][]float64, len(ps))
+		for i, p := range ps {
+			a.sum[i] = make([]float64, len(p.Value.Data))
+		}
+	}
+	for i, p := range ps {
+		for j, v := range p.Value.Data {
+			a.sum[i][j] += float64(v)
+		}
+	}
+	a.n++
+}
+
+// apply writes the average into ps.
+func (a *paramAverage) apply(ps []*ag.Var) {
+	for i, p := range ps {
+		for j := range p.Value.Data {
+			p.Value.Data[j] = float32(a.sum[i][j] / float64(a.n))
+		}
+	}
 }
 
 // loss records the objective of one batch on t.

@@ -36,7 +36,7 @@ func TestTrainSmoke(t *testing.T) {
 	}
 	tr.model.SetTraining(false)
 	before := map[string]float64{}
-	if _, err := tr.model.evaluateAll(tr.valid, before); err != nil {
+	if _, err := evaluateAll(tr.model, tr.valid, before); err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
@@ -96,5 +96,59 @@ func TestTrainSmoke(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, ConfigFile)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestTrainEnsemble trains a two-member ensemble on the smoke data and checks
+// the saved ensemble evaluates as during training, and that its cosine is the
+// mean of its members'.
+func TestTrainEnsemble(t *testing.T) {
+	cfg := smokeConfig()
+	cfg.Epochs = 3
+	cfg.Encoder.Weighting = SIF
+	cfg.Encoder.RemovePC = 1
+	cfg.Encoder.EnsembleSIFA = []float64{1e-3, 1e-2}
+	out := t.TempDir()
+	m, err := Train(context.Background(), cfg, out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"spearman_sick_trial", "member0_spearman_sick_trial", "member1_pearson_sts2015_mean", "pearson_sts2015_mean"} {
+		if _, ok := m[k]; !ok {
+			t.Fatalf("metrics lack %q", k)
+		}
+	}
+	ev, err := EvalSTS(out, "sick:testdata/sick-trial-300.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := ev["spearman"] - m["spearman_sick_trial"]; d > 1e-9 || d < -1e-9 {
+		t.Fatalf("EvalSTS %v, training run %v", ev["spearman"], m["spearman_sick_trial"])
+	}
+	e, err := LoadEncoder(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ens := e.e.(*Ensemble)
+	if len(e.Specs()) != 2 || e.Dim() != ens.Members[0].Dim()+ens.Members[1].Dim() {
+		t.Fatalf("%d members, dim %d", len(e.Specs()), e.Dim())
+	}
+	a, b := []string{"A man is playing a guitar."}, []string{"A woman plays the violin."}
+	ea, eb := e.Embed(a)[0], e.Embed(b)[0]
+	var got float64
+	for i := range ea {
+		got += float64(ea[i]) * float64(eb[i])
+	}
+	var want float64
+	for _, mem := range ens.Members {
+		x, y := mem.Embed(a)[0], mem.Embed(b)[0]
+		var c float64
+		for i := range x {
+			c += float64(x[i]) * float64(y[i])
+		}
+		want += c / 2
+	}
+	if d := got - want; d > 1e-6 || d < -1e-6 {
+		t.Fatalf("ensemble cosine %v, mean of members' %v", got, want)
 	}
 }

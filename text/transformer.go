@@ -100,7 +100,7 @@ func newTransformer(spec ModelSpec, rng *rand.Rand) (*transformer, error) {
 
 func (tr *transformer) encode(t *ag.Tape, m *Model, sents [][]unit) *ag.Var {
 	var b bags
-	L, lens, pool := b.tokenBags(sents)
+	L, lens, pool := b.tokenBags(sents, m.weight.Data, m.Spec.Vocab)
 	B, d := len(sents), tr.dim
 	x := tr.in.Forward(t, tr.drop.Forward(t, m.lookup(t, &b))) // (B·L, d)
 	x = t.Add(t.Reshape(x, B, L, d), t.Slice(tr.pos, 0, 0, min(L, tr.pos.Shape()[0])))

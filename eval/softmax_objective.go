@@ -8,8 +8,11 @@ import (
 
 // softmaxBlock is the number of rows per unit of parallel work in the probe
 // objective. It is fixed (not tied to GOMAXPROCS) so that the partial sums,
-// reduced in block order, give bit-identical results on any machine size.
-const softmaxBlock = 1024
+// reduced in block order, give bit-identical results on any machine size. It is
+// also below twice the smallest sgemm depth block (kc = 256), so the gradient
+// products of a block are never split along their inner dimension, a split
+// whose chunk count depends on the number of cores.
+const softmaxBlock = 500
 
 // softmaxObjective evaluates the regularised multinomial logistic loss and
 // its gradient over parameters θ = [W (d, c) row-major ; b (c)].

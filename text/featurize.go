@@ -119,15 +119,19 @@ func (b *bags) sentenceBags(sents [][]unit, ws []float32, nv int) {
 }
 
 // tokenBags makes one bag per token position of a (len(sents), L) grid, L the
-// longest sentence (at least 1), padding with empty bags; it returns L, the
+// longest sentence (at least 1) rounded up to a multiple of 8 but not past
+// maxLen, padding with empty bags; it returns L, the
 // lengths, and the pooling weights (len(sents), L): w_t/len over real tokens,
 // w_t from ws.
-func (b *bags) tokenBags(sents [][]unit, ws []float32, nv int) (L int, lens []int, pool []float32) {
+func (b *bags) tokenBags(sents [][]unit, ws []float32, nv, maxLen int) (L int, lens []int, pool []float32) {
 	b.reset()
 	L = 1
 	for _, us := range sents {
 		L = max(L, len(us))
 	}
+	// Round up to a multiple of 8 (within maxLen) so that batches share
+	// buffer sizes and the tape's pool reuses them.
+	L = min(max(L, (L+7)/8*8), max(maxLen, L))
 	lens = make([]int, len(sents))
 	pool = make([]float32, len(sents)*L)
 	for s, us := range sents {

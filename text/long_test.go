@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/contrast-ml/contrast/internal/config"
@@ -17,9 +18,11 @@ import (
 //
 //	CONTRAST_LONG=1 go test ./text -run TestSTSFull -v -timeout 30m
 //
-// CONTRAST_OUT sets the output directory (default: a temporary one), and
+// CONTRAST_OUT sets the output directory (default: a temporary one),
 // CONTRAST_GLOVE the word-vector file (default: the config's, "auto" =
-// ~/.cache/contrast/glove-100d.bin; "none" trains without GloVe).
+// ~/.cache/contrast/glove-100d.bin; "none" trains without GloVe), and
+// CONTRAST_SET a YAML fragment applied over the file, as flags would be (e.g.
+// CONTRAST_SET='optim: {word_lr_scale: 20}').
 func TestSTSFull(t *testing.T) {
 	if os.Getenv("CONTRAST_LONG") != "1" {
 		t.Skip("set CONTRAST_LONG=1 to train examples/sts.yaml (minutes)")
@@ -30,6 +33,11 @@ func TestSTSFull(t *testing.T) {
 	}
 	if !filepath.IsAbs(cfg.DataRoot) {
 		cfg.DataRoot = filepath.Join("..", cfg.DataRoot) // the config's paths are relative to the repository root
+	}
+	if set := os.Getenv("CONTRAST_SET"); set != "" {
+		if err := config.Decode(strings.NewReader(set), &cfg); err != nil {
+			t.Fatalf("CONTRAST_SET: %v", err)
+		}
 	}
 	switch g := os.Getenv("CONTRAST_GLOVE"); g {
 	case "":

@@ -537,7 +537,7 @@ func (tr *trainer) run(ctx context.Context, hist io.Writer) (map[string]float64,
 	metrics := map[string]float64{"best_epoch": float64(bestEpoch), "steps": float64(step)}
 	for k, v := range bestValid {
 		switch k {
-		case "epoch", "seconds", "valid":
+		case "epoch", "seconds", "valid", "member":
 		case "loss":
 			metrics["train_loss"] = v
 		default:

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -150,5 +151,56 @@ func TestTrainEnsemble(t *testing.T) {
 	}
 	if d := got - want; d > 1e-6 || d < -1e-6 {
 		t.Fatalf("ensemble cosine %v, mean of members' %v", got, want)
+	}
+}
+
+// TestObjectives runs every objective and the Transformer for a few epochs on
+// the smoke data: the loss must stay finite and fall.
+func TestObjectives(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(c *Config)
+	}{
+		{"cosine", func(c *Config) { c.Loss.Kind = CosineRegression }},
+		{"mnrl", func(c *Config) { c.Loss.Kind, c.Loss.PositiveMin = InBatchNegatives, 0.7 }},
+		{"simcse", func(c *Config) { c.Loss.Kind, c.Encoder.Dropout, c.Batch = SimCSE, 0.1, 32 }},
+		{"cosent+mse", func(c *Config) { c.Loss.MSEWeight, c.Encoder.WordDropout = 1, 0.1 }},
+		{"transformer", func(c *Config) {
+			c.Encoder.Kind, c.Encoder.ModelDim, c.Encoder.FFN, c.Encoder.Heads, c.Encoder.WordDim = Transformer, 16, 32, 2, 16
+			c.Encoder.Out, c.Encoder.Dropout, c.Optim.Warmup = 0, 0.1, 0.1
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := smokeConfig()
+			cfg.Epochs = 3
+			cfg.Test = nil
+			c.edit(&cfg)
+			if c.name == "transformer" {
+				cfg.Epochs = 2
+			}
+			out := t.TempDir()
+			if _, err := Train(context.Background(), cfg, out, nil); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(out, "history.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var first, last map[string]float64
+			for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+				var row map[string]float64
+				if err := json.Unmarshal([]byte(line), &row); err != nil {
+					t.Fatal(err)
+				}
+				if first == nil {
+					first = row
+				}
+				last = row
+			}
+			if !(last["loss"] < first["loss"]) {
+				t.Fatalf("loss %v after epoch 1, %v after epoch %v", first["loss"], last["loss"], last["epoch"])
+			}
+		})
 	}
 }

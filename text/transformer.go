@@ -100,10 +100,10 @@ func newTransformer(spec ModelSpec, rng *rand.Rand) (*transformer, error) {
 
 func (tr *transformer) encode(t *ag.Tape, m *Model, sents [][]unit) *ag.Var {
 	var b bags
-	L, lens, pool := b.tokenBags(sents, m.weight.Data, m.Spec.Vocab)
+	L, lens, pool := b.tokenBags(sents, m.weight.Data, m.Spec.Vocab, tr.pos.Shape()[0])
 	B, d := len(sents), tr.dim
 	x := tr.in.Forward(t, tr.drop.Forward(t, m.lookup(t, &b))) // (B·L, d)
-	x = t.Add(t.Reshape(x, B, L, d), t.Slice(tr.pos, 0, 0, min(L, tr.pos.Shape()[0])))
+	x = t.Add(t.Reshape(x, B, L, d), t.Slice(tr.pos, 0, 0, L))
 	x = t.Reshape(x, B*L, d)
 	mask := attentionMask(lens, B, tr.heads, L)
 	for _, l := range tr.layers {

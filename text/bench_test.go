@@ -88,4 +88,3 @@ func BenchmarkTrainStep(b *testing.B) {
 		})
 	}
 }
-

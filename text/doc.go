@@ -34,8 +34,11 @@
 //     self-attention with padding masks, learned positions, GELU feed-forward
 //     layers) and mean pooling over the real tokens.
 //
-// An optional fixed "anchor" view (the SIF embedding of the original GloVe
-// vectors) can be appended to the trained embedding.
+// The embedding can then lose its first principal directions over the training
+// sentences (SIF's common-component removal, refitted after every epoch), and
+// an optional fixed "anchor" view (the SIF embedding of the original GloVe
+// vectors) can be appended. An Ensemble concatenates the normalised
+// embeddings of several models, so that its cosine is the mean of theirs.
 //
 // # Training
 //
@@ -51,6 +54,18 @@
 // measured on the test sets, and the run writes metrics.json, history.jsonl,
 // the resolved config.yaml and the model (model.safetensors with PyTorch
 // state_dict names, model.json, vocab.txt).
+//
+// # Figures
+//
+// examples/sts.yaml (GloVe fine-tuned, SIF weights from GloVe's ranks, two
+// common directions removed, no projection, CoSENT; an ensemble of sif_a
+// 0.001 and 0.01), trained on SICK train and STS 2012-2014 in about a minute
+// on two shared cores: SICK test Spearman 0.782 (Pearson 0.834), STS 2015
+// mean Pearson 0.724 (Spearman 0.728; answers-forums 0.547, answers-students
+// 0.722, belief 0.717, headlines 0.800, images 0.833). The same without GloVe:
+// 0.732 and 0.693. The PyTorch recipe (Default: mean pooling, linear
+// 100 -> 300, SICK only) gives 0.781 on SICK test in 4 s; a 2-layer
+// Transformer over GloVe on SICK alone 0.789 in 5 minutes.
 //
 // # Evaluation and serving
 //

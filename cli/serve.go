@@ -147,7 +147,7 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 	var model server.Model
 	modelDim := 0
 	if sf.model != "" {
-		if model, err = server.LoadImageModel(sf.model); err != nil {
+		if model, err = loadServeModel(sf.model); err != nil {
 			return err
 		}
 		modelDim = model.Info().Dim

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/contrast-ml/contrast/server"
+	"github.com/contrast-ml/contrast/text"
+	"go.yaml.in/yaml/v3"
+)
+
+// loadServeModel loads the model of a run directory for the server: a text
+// model when its config says task: text, else an image model.
+func loadServeModel(dir string) (server.Model, error) {
+	if runTask(dir) == "text" {
+		enc, err := text.LoadEncoder(dir)
+		if err != nil {
+			return nil, err
+		}
+		return textModel{enc: enc}, nil
+	}
+	return server.LoadImageModel(dir)
+}
+
+// runTask reads the task field of a run directory's config.yaml ("" if none).
+func runTask(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
+	if err != nil {
+		return ""
+	}
+	var head struct {
+		Task string `yaml:"task"`
+	}
+	if yaml.Unmarshal(b, &head) != nil {
+		return ""
+	}
+	return head.Task
+}
+
+// textModel serves a sentence encoder: each raw input is a JSON string.
+type textModel struct{ enc *text.Encoder }
+
+func (m textModel) Info() server.ModelInfo {
+	return server.ModelInfo{Name: "text", Modality: "text", Dim: m.enc.Dim(), Input: "a JSON string: one sentence"}
+}
+
+func (m textModel) Embed(ctx context.Context, inputs []json.RawMessage) ([][]float32, error) {
+	texts := make([]string, len(inputs))
+	for i, in := range inputs {
+		if err := json.Unmarshal(in, &texts[i]); err != nil {
+			return nil, fmt.Errorf("%w: input %d: want a JSON string (a sentence)", server.ErrBadInput, i)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return m.enc.Embed(texts), nil
+}

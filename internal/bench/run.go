@@ -37,52 +37,37 @@ func Run(cfg Config, logf func(format string, args ...any)) (Report, error) {
 		return nil, fmt.Errorf("bench: --timings %d (want >= 1)", cfg.Timings)
 	}
 	want := func(w string) bool { return len(cfg.Only) == 0 || slices.Contains(cfg.Only, w) }
-	k := 5
-	if cfg.Quick {
-		k = 2
-	}
 	im := LoadImages(cfg.Synthetic)
 	rep := Report{"meta": map[string]any{
 		"impl": "contrast", "go": runtime.Version(), "threads": runtime.GOMAXPROCS(0),
 		"kernel_path": kernels.Path(), "data": im.Source, "opt": cfg.Opt,
 		"timings": cfg.Timings, "warmup": cfg.Warmup, "workloads": strings.Join(cfg.Only, ","),
 	}}
+	// timed runs one workload's blocks of iters iterations (quick with --quick),
+	// the reference's counts.
+	timed := func(key string, fn func(), images, iters, quick int) {
+		if cfg.Quick {
+			iters = quick
+		}
+		r := timeBlocks(fn, images, iters, cfg.Timings, cfg.Warmup)
+		rep[key] = r
+		logf("%-10s %10.1f img/s", key, r.Median)
+	}
 	if want("w1") {
 		w := NewW1(im, cfg.Opt)
 		w.Augment()
-		rep["w1_aug"] = timeBlocks(w.Augment, 256, k*4, cfg.Timings, cfg.Warmup)
-		logf("w1_aug   %10.1f img/s", rep["w1_aug"].(Result).Median)
-		rep["w1_model"] = timeBlocks(func() { w.Model() }, 256, k, cfg.Timings, cfg.Warmup)
-		logf("w1_model %10.1f img/s", rep["w1_model"].(Result).Median)
-		rep["w1_e2e"] = timeBlocks(w.Both, 256, k, cfg.Timings, cfg.Warmup)
-		logf("w1_e2e   %10.1f img/s", rep["w1_e2e"].(Result).Median)
+		timed("w1_aug", w.Augment, 256, 20, 8)
+		timed("w1_model", func() { w.Model() }, 256, 5, 2)
+		timed("w1_e2e", w.Both, 256, 5, 2)
 	}
 	if want("w2") {
-		w := NewW2(im, cfg.Opt)
-		it := 40
-		if cfg.Quick {
-			it = 10
-		}
-		rep["w2"] = timeBlocks(w.Step, 256, it, cfg.Timings, cfg.Warmup)
-		logf("w2       %10.1f img/s", rep["w2"].(Result).Median)
+		timed("w2", NewW2(im, cfg.Opt).Step, 256, 40, 10)
 	}
 	if want("w3") {
-		w := NewW3(im, cfg.Opt)
-		it := 40
-		if cfg.Quick {
-			it = 10
-		}
-		rep["w3"] = timeBlocks(w.Step, 512, it, cfg.Timings, cfg.Warmup)
-		logf("w3       %10.1f img/s", rep["w3"].(Result).Median)
+		timed("w3", NewW3(im, cfg.Opt).Step, 512, 40, 10)
 	}
 	if want("w4") {
-		w := NewW4(im)
-		it := 5
-		if cfg.Quick {
-			it = 2
-		}
-		rep["w4"] = timeBlocks(w.Step, 1024, it, cfg.Timings, cfg.Warmup)
-		logf("w4       %10.1f img/s", rep["w4"].(Result).Median)
+		timed("w4", NewW4(im).Step, 1024, 5, 2)
 	}
 	if want("gemm") {
 		rep["sgemm_1024"] = Sgemm(1024, max(cfg.Timings, 5))

@@ -35,15 +35,21 @@ func NewInfoNCE(temperature float32) (InfoNCE, error) {
 
 // Forward returns the scalar loss.
 func (l InfoNCE) Forward(t *ag.Tape, q, k *ag.Var, labelsQ, labelsK []int, excludeSelf bool) *ag.Var {
+	return l.forward("InfoNCE", t, q, k, labelsQ, labelsK, excludeSelf, nil)
+}
+
+// forward is InfoNCE with an optional constant offset added to every logit of
+// key j (SampledSoftmax's logQ correction); the offsets take no gradient.
+func (l InfoNCE) forward(op string, t *ag.Tape, q, k *ag.Var, labelsQ, labelsK []int, excludeSelf bool, offset []float32) *ag.Var {
 	if q.Value.Dims() != 2 || k.Value.Dims() != 2 || q.Shape()[1] != k.Shape()[1] {
-		panic(fmt.Sprintf("loss: InfoNCE: shapes %v and %v", q.Shape(), k.Shape()))
+		panic(fmt.Sprintf("loss: %s: shapes %v and %v", op, q.Shape(), k.Shape()))
 	}
 	n, m, d := q.Shape()[0], k.Shape()[0], q.Shape()[1]
-	if len(labelsQ) != n || len(labelsK) != m || (excludeSelf && n != m) {
-		panic(fmt.Sprintf("loss: InfoNCE: %d query labels for %v, %d key labels for %v (excludeSelf %v)", len(labelsQ), q.Shape(), len(labelsK), k.Shape(), excludeSelf))
+	if len(labelsQ) != n || len(labelsK) != m || (excludeSelf && n != m) || (offset != nil && len(offset) != m) {
+		panic(fmt.Sprintf("loss: %s: %d query labels for %v, %d key labels and %d offsets for %v (excludeSelf %v)", op, len(labelsQ), q.Shape(), len(labelsK), len(offset), k.Shape(), excludeSelf))
 	}
 	if !(l.Temperature > 0) {
-		panic(fmt.Sprintf("loss: InfoNCE: temperature %v", l.Temperature))
+		panic(fmt.Sprintf("loss: %s: temperature %v", op, l.Temperature))
 	}
 	scale := 1 / l.Temperature
 	budget := l.Budget
@@ -72,8 +78,16 @@ func (l InfoNCE) Forward(t *ag.Tape, q, k *ag.Var, labelsQ, labelsK []int, exclu
 	// sims fills s with the scaled similarities of rows [r0, r1).
 	sims := func(r0, r1 int) {
 		kernels.Sgemm(false, true, r1-r0, m, d, scale, qd[r0*d:], d, kd, d, 0, s, m)
+		if offset != nil {
+			for r := range r1 - r0 {
+				row := s[r*m : (r+1)*m]
+				for j, o := range offset {
+					row[j] += o
+				}
+			}
+		}
 	}
-	out := t.NewOutput("InfoNCE")
+	out := t.NewOutput(op)
 	var total float64
 	for r0 := 0; r0 < n; r0 += chunk {
 		r1 := min(n, r0+chunk)

@@ -2,8 +2,8 @@ package train
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
+	"strconv"
 
 	"github.com/contrast-ml/contrast/ag"
 	"github.com/contrast-ml/contrast/augment"
@@ -26,7 +26,7 @@ func finetune(ctx context.Context, cfg Config, l Learner, train, test *data.Imag
 		if err != nil {
 			return nil, err
 		}
-		pct := fmt.Sprintf("%gpct", frac*100)
+		pct := fractionName(frac)
 		// (a) a copy of the pretrained encoder, so the returned learner stays as trained.
 		pre, _, err := NewEncoder(cfg.Encoder, in, tensor.NewRNG(cfg.Seed+7))
 		if err != nil {
@@ -123,6 +123,12 @@ func fitClassifier(ctx context.Context, cfg Config, enc nn.Module, sub, test *da
 		}
 	}
 	return float64(correct) / float64(test.N), nil
+}
+
+// fractionName names a label fraction in metric keys: 0.01 is "1pct", 0.07
+// "7pct" (not "7.000000000000001pct", which 0.07*100 is in float64).
+func fractionName(frac float64) string {
+	return strconv.FormatFloat(frac*100, 'g', 6, 64) + "pct"
 }
 
 func featureDimOf(enc nn.Module, in Shape) int {

@@ -138,7 +138,9 @@ func checkK(k, maxK int) (int, error) {
 	return k, nil
 }
 
-func decodeEmbed(body []byte, lim Limits) (embedRequest, error) {
+// decodeInputs reads {"inputs": [...]}, the body of /v1/embed and /v1/score:
+// 1 to MaxBatch inputs, none null.
+func decodeInputs(body []byte, lim Limits) (embedRequest, error) {
 	var req embedRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return req, err

@@ -82,7 +82,7 @@ func FuzzDecodeEmbed(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req, err := decodeEmbed(body, fuzzLimits)
+		req, err := decodeInputs(body, fuzzLimits)
 		if err != nil {
 			return
 		}

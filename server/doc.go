@@ -13,6 +13,7 @@
 //	GET    /v1/items/{id}   -> {"id", "vector", "meta"}
 //	DELETE /v1/items/{id}   -> {"deleted": 1}
 //	POST   /v1/recommend    passed to Options.Recommender (501 without one)
+//	POST   /v1/score        {"inputs": [INPUT, ...]} -> {"scores": [RESULT, ...]} from the Scorer (501 without one)
 //	GET    /v1/info         index, model, limits, auth
 //	GET    /healthz         {"status": "ok", "items": N}
 //	GET    /metrics         Prometheus text
@@ -29,6 +30,12 @@
 // arrays; when its run directory's metrics.json holds a calibrated
 // verify_threshold it is also a Verifier, and /v1/similarity of two raw
 // inputs says same or different.
+//
+// A Scorer judges raw inputs rather than embedding them: POST /v1/score
+// sends it the inputs and answers its results, one per input. A Model that
+// also implements Scorer (package threat's Served: connection records in,
+// anomaly score, calibrated threshold, attack verdict and category
+// probabilities out) serves both at once.
 //
 // # Errors and limits
 //

@@ -30,6 +30,9 @@ type (
 	deleteResponse struct {
 		Deleted int `json:"deleted"`
 	}
+	scoreResponse struct {
+		Scores []any `json:"scores"`
+	}
 	infoResponse struct {
 		Index struct {
 			Kind   string `json:"kind,omitempty"`
@@ -40,6 +43,7 @@ type (
 		Model       *ModelInfo `json:"model"`
 		Verifier    bool       `json:"verifier"`
 		Recommender bool       `json:"recommender"`
+		Scorer      bool       `json:"scorer"`
 		Limits      struct {
 			MaxBody       int64   `json:"max_body"`
 			MaxBatch      int     `json:"max_batch"`
@@ -108,7 +112,7 @@ func (s *Server) resolve(r *http.Request, q *query) ([]float32, error) {
 }
 
 func (s *Server) embed(r *http.Request, body []byte) (any, error) {
-	req, err := decodeEmbed(body, s.lim)
+	req, err := decodeInputs(body, s.lim)
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +276,26 @@ func (s *Server) recommend(r *http.Request, body []byte) (any, error) {
 	return s.rec.Recommend(r.Context(), body)
 }
 
+// score passes the inputs to the Scorer and checks that it answers one
+// result per input.
+func (s *Server) score(r *http.Request, body []byte) (any, error) {
+	if s.scorer == nil {
+		return nil, errorf(CodeNotImplemented, "this server has no scorer: serve a model that scores its inputs (a threat run)")
+	}
+	req, err := decodeInputs(body, s.lim)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.scorer.Score(r.Context(), req.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != len(req.Inputs) {
+		return nil, fmt.Errorf("scorer returned %d results for %d inputs", len(out), len(req.Inputs))
+	}
+	return scoreResponse{Scores: out}, nil
+}
+
 func (s *Server) info(*http.Request, []byte) (any, error) {
 	var resp infoResponse
 	if k, ok := s.st.(interface{ Kind() index.Kind }); ok {
@@ -284,6 +308,7 @@ func (s *Server) info(*http.Request, []byte) (any, error) {
 		_, resp.Verifier = s.model.(Verifier)
 	}
 	resp.Recommender = s.rec != nil
+	resp.Scorer = s.scorer != nil
 	l := s.lim
 	resp.Limits.MaxBody, resp.Limits.MaxBatch, resp.Limits.MaxK = l.MaxBody, l.MaxBatch, l.MaxK
 	resp.Limits.TimeoutS, resp.Limits.MaxConcurrent = l.Timeout.Seconds(), l.MaxConcurrent

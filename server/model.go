@@ -55,3 +55,15 @@ type Verdict struct {
 type Recommender interface {
 	Recommend(ctx context.Context, request json.RawMessage) (any, error)
 }
+
+// Scorer answers POST /v1/score: it judges raw inputs (a threat model's
+// connection records: anomaly score, threshold, verdict, category) and
+// returns one JSON-encodable result per input, in order; the server sends
+// them as {"scores": [...]}. Errors caused by an input wrap ErrBadInput and
+// name the input by position; others are internal. Implementations must be
+// safe for concurrent use. The server's Scorer is Options.Scorer, or else its
+// Model when the Model implements Scorer; without one the route answers 501
+// not_implemented.
+type Scorer interface {
+	Score(ctx context.Context, inputs []json.RawMessage) ([]any, error)
+}

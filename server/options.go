@@ -31,8 +31,8 @@ type Limits struct {
 	// MaxBody is the largest request body in bytes (default 16 MiB); larger
 	// bodies get 413 too_large.
 	MaxBody int64
-	// MaxBatch is the most inputs of one /v1/embed or items of one PUT
-	// /v1/items (default 1024); more get 413 too_large.
+	// MaxBatch is the most inputs of one /v1/embed or /v1/score or items of
+	// one PUT /v1/items (default 1024); more get 413 too_large.
 	MaxBatch int
 	// MaxK is the largest k of a search (default 1000); larger get 400.
 	MaxK int
@@ -100,6 +100,9 @@ type Options struct {
 	Model Model
 	// Recommender, when set, answers POST /v1/recommend.
 	Recommender Recommender
+	// Scorer, when set, answers POST /v1/score; when nil and Model
+	// implements Scorer, the Model does.
+	Scorer Scorer
 	// Limits bound requests.
 	Limits Limits
 	// Token, when not empty, is the bearer token that writes (PUT and DELETE

@@ -33,6 +33,7 @@ type Server struct {
 	st      Store
 	model   Model
 	rec     Recommender
+	scorer  Scorer
 	lim     Limits
 	log     *slog.Logger
 	reg     *prometheus.Registry
@@ -78,6 +79,9 @@ func New(opt Options) (*Server, error) {
 	}
 	s := &Server{st: opt.Index, model: opt.Model, rec: opt.Recommender, lim: lim, log: opt.Logger, reg: opt.Registry,
 		sem: make(chan struct{}, lim.MaxConcurrent), mux: http.NewServeMux(), paths: http.NewServeMux(), allow: map[string][]string{}}
+	if s.scorer = opt.Scorer; s.scorer == nil {
+		s.scorer, _ = opt.Model.(Scorer)
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -106,6 +110,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/items/{id}", fn: s.getItem},
 		{method: "DELETE", path: "/v1/items/{id}", fn: s.deleteItem, write: true},
 		{method: "POST", path: "/v1/recommend", fn: s.recommend},
+		{method: "POST", path: "/v1/score", fn: s.score},
 		{method: "GET", path: "/v1/info", fn: s.info},
 		{method: "GET", path: "/healthz", raw: http.HandlerFunc(s.healthz)},
 		{method: "GET", path: "/metrics", raw: promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})},

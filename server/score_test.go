@@ -1,0 +1,150 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/contrast-ml/contrast/index"
+	"github.com/contrast-ml/contrast/server"
+)
+
+// squareScorer is a test Scorer: each input must be a JSON number x >= 0,
+// judged {"x": x, "square": x*x, "big": x*x > 10}. An input of 13 makes it
+// return one result too few (a broken scorer); 99 an internal error.
+type squareScorer struct{}
+
+type square struct {
+	X      float64 `json:"x"`
+	Square float64 `json:"square"`
+	Big    bool    `json:"big"`
+}
+
+func (squareScorer) Score(ctx context.Context, inputs []json.RawMessage) ([]any, error) {
+	out := make([]any, 0, len(inputs))
+	for i, in := range inputs {
+		var x float64
+		if err := json.Unmarshal(in, &x); err != nil || x < 0 {
+			return nil, fmt.Errorf("%w: input %d: want a number >= 0", server.ErrBadInput, i)
+		}
+		switch x {
+		case 13:
+			continue
+		case 99:
+			return nil, fmt.Errorf("scorer: /private/state corrupt")
+		}
+		out = append(out, square{X: x, Square: x * x, Big: x*x > 10})
+	}
+	return out, ctx.Err()
+}
+
+// scoringModel is a Model that also scores: the server must find its
+// Scorer without Options.Scorer.
+type scoringModel struct {
+	*wordModel
+	squareScorer
+}
+
+// post sends body to path and returns the status and the decoded JSON body.
+func post(t *testing.T, url, path, body string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Post(url+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("%s: body %q is not a JSON object: %v", path, b, err)
+	}
+	return resp.StatusCode, v
+}
+
+// TestScoreEndpoint checks POST /v1/score: results in order, the limits, bad JSON,
+// an input the scorer rejects (400 naming it), a broken scorer (500, detail
+// logged only), 501 without a scorer, and the scorer found on the Model.
+func TestScoreEndpoint(t *testing.T) {
+	const dim = 4
+	db := openDB(t, index.KindFlat, dim)
+	lim := server.Limits{MaxBody: 500, MaxBatch: 3}
+	scorer := start(t, server.Options{Index: db, Scorer: squareScorer{}, Limits: lim})
+	viaModel := start(t, server.Options{Index: db, Model: scoringModel{wordModel: &wordModel{dim: dim}}, Limits: lim})
+	plain := start(t, server.Options{Index: db, Model: &wordModel{dim: dim}, Limits: lim})
+
+	for _, ts := range []*testServer{scorer, viaModel} {
+		status, v := post(t, ts.url, "/v1/score", `{"inputs":[3, 0.5, 4]}`)
+		want := map[string]any{"scores": []any{
+			map[string]any{"x": 3.0, "square": 9.0, "big": false},
+			map[string]any{"x": 0.5, "square": 0.25, "big": false},
+			map[string]any{"x": 4.0, "square": 16.0, "big": true},
+		}}
+		if status != 200 || !reflect.DeepEqual(v, want) {
+			t.Fatalf("score: %d %v, want 200 %v", status, v, want)
+		}
+	}
+	for _, c := range []struct {
+		ts     *testServer
+		want   bool
+		prefix string
+	}{{scorer, true, "scorer"}, {viaModel, true, "model"}, {plain, false, "plain"}} {
+		resp, err := http.Get(c.ts.url + "/v1/info")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var info struct {
+			Scorer bool `json:"scorer"`
+		}
+		json.NewDecoder(resp.Body).Decode(&info)
+		resp.Body.Close()
+		if info.Scorer != c.want {
+			t.Errorf("%s: /v1/info scorer = %v, want %v", c.prefix, info.Scorer, c.want)
+		}
+	}
+
+	cases := []struct {
+		name    string
+		ts      *testServer
+		body    string
+		status  int
+		code    string
+		mention string
+	}{
+		{"no scorer", plain, `{"inputs":[1]}`, 501, "not_implemented", "scorer"},
+		{"bad JSON", scorer, `{"inputs":[1,`, 400, "bad_request", "invalid JSON"},
+		{"empty body", scorer, ``, 400, "bad_request", "empty"},
+		{"unknown field", scorer, `{"inputs":[1],"records":[2]}`, 400, "bad_request", "records"},
+		{"inputs not a list", scorer, `{"inputs":{"a":1}}`, 400, "bad_request", "inputs"},
+		{"empty list", scorer, `{"inputs":[]}`, 400, "bad_request", "empty"},
+		{"missing inputs", scorer, `{}`, 400, "bad_request", "inputs"},
+		{"null input", scorer, `{"inputs":[1,null]}`, 400, "bad_request", "inputs[1]"},
+		{"NaN", scorer, `{"inputs":[NaN]}`, 400, "bad_request", "invalid JSON"},
+		{"too many", scorer, `{"inputs":[1,2,3,4]}`, 413, "too_large", "batch limit of 3"},
+		{"body too large", scorer, `{"inputs":[` + strings.Repeat(" ", 600) + `1]}`, 413, "too_large", "500"},
+		{"rejected input", scorer, `{"inputs":[1,2,"x"]}`, 400, "bad_request", "input 2"},
+		{"rejected input via model", viaModel, `{"inputs":[-1]}`, 400, "bad_request", "input 0"},
+		{"scorer drops a result", scorer, `{"inputs":[1,13]}`, 500, "internal", "request"},
+		{"scorer fails", scorer, `{"inputs":[99]}`, 500, "internal", "request"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, v := post(t, c.ts.url, "/v1/score", c.body)
+			e, _ := v["error"].(map[string]any)
+			msg, _ := e["message"].(string)
+			if status != c.status || e["code"] != c.code || !strings.Contains(msg, c.mention) {
+				t.Fatalf("got %d %v, want %d %s mentioning %q", status, v, c.status, c.code, c.mention)
+			}
+			if strings.Contains(msg, "private") {
+				t.Fatalf("internal detail sent: %q", msg)
+			}
+		})
+	}
+	if log := scorer.log.String(); !strings.Contains(log, "/private/state corrupt") || !strings.Contains(log, "2 inputs") {
+		t.Errorf("internal errors not logged:\n%s", log)
+	}
+}

@@ -9,18 +9,27 @@ import (
 
 	"github.com/contrast-ml/contrast/server"
 	"github.com/contrast-ml/contrast/text"
+	"github.com/contrast-ml/contrast/threat"
 	"go.yaml.in/yaml/v3"
 )
 
-// loadServeModel loads the model of a run directory for the server: a text
-// model when its config says task: text, else an image model.
+// loadServeModel loads the model of a run directory for the server, by the
+// task its config names: text (JSON strings), threat (connection records,
+// also scored at /v1/score), else image.
 func loadServeModel(dir string) (server.Model, error) {
-	if runTask(dir) == "text" {
+	switch runTask(dir) {
+	case "text":
 		enc, err := text.LoadEncoder(dir)
 		if err != nil {
 			return nil, err
 		}
 		return textModel{enc: enc}, nil
+	case "threat":
+		m, err := threat.LoadModel(dir)
+		if err != nil {
+			return nil, err
+		}
+		return threat.NewServed(m), nil
 	}
 	return server.LoadImageModel(dir)
 }

@@ -42,19 +42,23 @@ func newServeCmd() *cobra.Command {
 		Short: "Serve similarity search over a durable index as a JSON HTTP API",
 		Long: `serve answers the HTTP API of package server (described by GET /openapi.yaml):
 embed, search (by vector, stored ID or raw input, with a metadata filter), similarity,
-PUT/DELETE /v1/items, /v1/info, /healthz and Prometheus /metrics.
+PUT/DELETE /v1/items, score (threat models), /v1/info, /healthz and Prometheus /metrics.
 
 --index is an index directory (contrast index build writes one); when it does not exist
 it is created empty with --kind, --metric and the model's dimension (or --dim). Writes
 are acknowledged only once they are fsynced in the index's log (--sync group shares one
 fsync among concurrent writers). --model is a run directory of contrast train; without
-it, requests must carry vectors or IDs. --recommender is a run directory of a recommend
-model (contrast train with a recommend config) that answers POST /v1/recommend.
+it, requests must carry vectors or IDs. A threat run (task: threat) takes connection
+records, JSON objects of NSL-KDD's features by name, and also answers POST /v1/score
+with each record's anomaly score, calibrated threshold, attack verdict and category
+probabilities. --recommender is a run directory of a recommend model (contrast train
+with a recommend config) that answers POST /v1/recommend.
 
 SIGINT or SIGTERM stops accepting connections, finishes the requests in flight (up to
 --shutdown-timeout), compacts the index (--compact-on-exit) and closes it.`,
 		Example: `  contrast serve --model runs/simclr --index idx/mnist --addr 127.0.0.1:8080
-  contrast serve --index idx/vectors --dim 128 --metric cosine --token-file token.txt`,
+  contrast serve --index idx/vectors --dim 128 --metric cosine --token-file token.txt
+  contrast serve --model runs/nslkdd --index idx/flows --metric cosine`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), cmd, sf, nil)
 		},
@@ -151,7 +155,8 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 			return err
 		}
 		modelDim = model.Info().Dim
-		log.Info("model loaded", "dir", sf.model, "name", model.Info().Name, "dim", modelDim)
+		_, scores := model.(server.Scorer)
+		log.Info("model loaded", "dir", sf.model, "name", model.Info().Name, "dim", modelDim, "scorer", scores)
 	}
 	var recm server.Recommender
 	if sf.recommender != "" {

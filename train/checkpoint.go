@@ -46,6 +46,9 @@ type progress struct {
 	BestKNN   float64 `json:"best_knn"`
 	BadEpochs int     `json:"bad_epochs"`
 	Seconds   float64 `json:"seconds"` // training time so far
+	// InitStd is the untrained encoder's normalised std on the held-out
+	// slice: the reference of the collapse warning (0 = unknown).
+	InitStd float64 `json:"init_std,omitempty"`
 }
 
 // saveModel writes the files that eval, embed and serve read.

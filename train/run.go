@@ -13,6 +13,7 @@ import (
 	"github.com/contrast-ml/contrast/ag"
 	"github.com/contrast-ml/contrast/augment"
 	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/eval"
 	"github.com/contrast-ml/contrast/optim"
 	"github.com/contrast-ml/contrast/tensor"
 	"github.com/schollz/progressbar/v3"
@@ -197,6 +198,14 @@ func (r *runner) setup() error {
 		}
 		r.pos = p
 		r.log.Info("resumed", "epoch", p.Epoch, "step", p.Step)
+		return nil
+	}
+	if r.heldOut != nil && r.heldOut.N >= 2 {
+		cs, err := eval.Collapse(Embed(r.learner.Encoder(), r.heldOut, true))
+		if err != nil {
+			return fmt.Errorf("train: collapse monitors of the untrained encoder: %w", err)
+		}
+		r.pos.InitStd = cs.NormalizedStd
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/contrast-ml/contrast/data"
 	"github.com/contrast-ml/contrast/text"
+	"github.com/contrast-ml/contrast/threat"
 	"github.com/spf13/cobra"
 )
 
@@ -20,14 +21,15 @@ func newDataCmd() *cobra.Command {
 		Long:  "inspect loads a data source named by a spec string and describes it.\nAccepted specs: " + data.SpecForms,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := data.ParseSpec(args[0]); err != nil {
+			sp, err := data.ParseSpec(args[0])
+			if err != nil {
 				return UsageError{err}
 			}
-			s, err := data.Inspect(args[0], n)
+			set, err := loadForInspect(sp)
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprint(cmd.OutOrStdout(), s)
+			_, err = fmt.Fprint(cmd.OutOrStdout(), data.Describe(set, n))
 			return err
 		},
 	}
@@ -35,6 +37,19 @@ func newDataCmd() *cobra.Command {
 	inspect.Args = wrapArgs(inspect.Args)
 	cmd.AddCommand(inspect, newFetchCmd())
 	return cmd
+}
+
+// loadForInspect loads sp with package data, except a capture, whose flows
+// package threat turns into connection records (data cannot import threat).
+func loadForInspect(sp data.Spec) (*data.Set, error) {
+	if sp.Kind != data.KindPcap {
+		return data.Load(sp)
+	}
+	t, err := threat.ReadTable(sp.String())
+	if err != nil {
+		return nil, err
+	}
+	return &data.Set{Spec: sp, Splits: []data.Split{{Name: "flows", Table: t}}}, nil
 }
 
 func newFetchCmd() *cobra.Command {

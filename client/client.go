@@ -203,6 +203,23 @@ func (c *Client) Recommend(ctx context.Context, req, resp any) error {
 	return c.doJSON(ctx, "POST", "/v1/recommend", req, resp)
 }
 
+// Score sends raw inputs to POST /v1/score and decodes the server's
+// per-input verdicts, in order, into out: a pointer to a slice of the
+// scorer's result type (threat.Verdict for a threat model). A server without
+// a scorer answers an *Error with CodeNotImplemented.
+func (c *Client) Score(ctx context.Context, out any, inputs ...json.RawMessage) error {
+	var resp struct {
+		Scores json.RawMessage `json:"scores"`
+	}
+	if err := c.doJSON(ctx, "POST", "/v1/score", map[string]any{"inputs": inputs}, &resp); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(resp.Scores, out); err != nil {
+		return fmt.Errorf("client: decode POST /v1/score: %w", err)
+	}
+	return nil
+}
+
 // Info describes the server's index, model and limits (GET /v1/info).
 func (c *Client) Info(ctx context.Context) (*Info, error) {
 	var out Info

@@ -2,9 +2,12 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -76,5 +79,34 @@ func TestPathEscaping(t *testing.T) {
 	}
 	if got != "/v1/items/a%2Fb%20c%3Fd" {
 		t.Fatalf("path %q", got)
+	}
+}
+
+// TestScore checks the request body and the decoding of the verdicts.
+func TestScore(t *testing.T) {
+	var body string
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		body = r.Method + " " + r.URL.Path + " " + string(b)
+		w.Write([]byte(`{"scores":[{"anomaly":0.5,"is_attack":true},{"anomaly":0.1,"is_attack":false}]}`))
+	}))
+	defer hs.Close()
+	cl, _ := New(hs.URL)
+	var got []struct {
+		Anomaly  float64 `json:"anomaly"`
+		IsAttack bool    `json:"is_attack"`
+	}
+	if err := cl.Score(context.Background(), &got, json.RawMessage(`{"a":1}`), json.RawMessage(`{"a":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	if want := `POST /v1/score {"inputs":[{"a":1},{"a":2}]}`; body != want {
+		t.Errorf("request %q, want %q", body, want)
+	}
+	if len(got) != 2 || got[0].Anomaly != 0.5 || !got[0].IsAttack || got[1].IsAttack {
+		t.Errorf("decoded %+v", got)
+	}
+	var wrong int
+	if err := cl.Score(context.Background(), &wrong, json.RawMessage(`{}`)); err == nil || !strings.Contains(err.Error(), "/v1/score") {
+		t.Errorf("decoding into the wrong type: error %v", err)
 	}
 }

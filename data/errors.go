@@ -37,6 +37,7 @@ func byteErr(file string, off int64, format string, args ...any) error {
 	return &ParseError{File: file, Offset: off, Err: fmt.Errorf(format, args...)}
 }
 
-// ErrNotSupported is returned (wrapped) for data-source kinds that are reserved
-// but not implemented yet (movielens, pcap).
-var ErrNotSupported = errors.New("not yet supported")
+// ErrNotSupported is returned (wrapped) by Load for the data-source kinds
+// that their task packages read instead (movielens by recommend, pcap by
+// threat): data cannot import them.
+var ErrNotSupported = errors.New("not loaded by package data")

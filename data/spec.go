@@ -21,8 +21,8 @@ const (
 	KindMSRP                  // msrp:FILE
 	KindPairs                 // pairs:FILE, generic TSV/CSV/JSONL pairs
 	KindNSLKDD                // nslkdd:FILE
-	KindMovieLens             // movielens:DIR (reserved, not yet supported)
-	KindPcap                  // pcap:FILE (reserved, not yet supported)
+	KindMovieLens             // movielens:DIR, read by package recommend
+	KindPcap                  // pcap:FILE (pcap or pcapng), read by package threat
 )
 
 // String returns the kind as spelt in spec strings, e.g. "nslkdd".
@@ -61,7 +61,7 @@ var kinds = []Kind{KindMNIST, KindIDX, KindImages, KindSICK, KindSTS, KindMSRP, 
 const SpecForms = "mnist | idx:DIR | images:DIR[?size=32&channels=3&resample=bilinear|catmullrom] | " +
 	"sick:FILE | sts:FILE_OR_DIR | msrp:FILE | " +
 	"pairs:FILE[?a=COL&b=COL&score=COL&label=COL&format=tsv|csv|jsonl] | nslkdd:FILE " +
-	"(movielens:DIR and pcap:FILE are reserved, not yet supported)"
+	"| movielens:DIR (recommend configs) | pcap:FILE (threat models: flows from a pcap or pcapng capture)"
 
 // Spec is a parsed data-source string such as "mnist", "sick:data/SICK_train.txt"
 // or "images:photos?size=64&channels=1".

@@ -46,9 +46,11 @@ type progress struct {
 	BestKNN   float64 `json:"best_knn"`
 	BadEpochs int     `json:"bad_epochs"`
 	Seconds   float64 `json:"seconds"` // training time so far
-	// InitStd is the untrained encoder's normalised std on the held-out
-	// slice: the reference of the collapse warning (0 = unknown).
-	InitStd float64 `json:"init_std,omitempty"`
+	// InitStd and InitRank are the untrained encoder's normalised std and
+	// effective rank on the held-out slice: the references of the collapse
+	// warning (0 = unknown).
+	InitStd  float64 `json:"init_std,omitempty"`
+	InitRank float64 `json:"init_rank,omitempty"`
 }
 
 // saveModel writes the files that eval, embed and serve read.

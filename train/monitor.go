@@ -28,7 +28,7 @@ func (r *runner) monitor(epoch int, meanLoss float64) (stop bool, err error) {
 			rec["std"] = cs.NormalizedStd
 			rec["effective_rank"] = cs.EffectiveRank
 			rec["uniformity"] = cs.Uniformity
-			if collapsed(cs, r.pos.InitStd) {
+			if collapsed(cs, r.pos.InitStd, r.pos.InitRank) {
 				r.log.Warn("the representation is collapsing", "epoch", epoch+1, "std", cs.NormalizedStd, "effective_rank", cs.EffectiveRank)
 				rec["collapse_warning"] = 1
 			}
@@ -46,21 +46,32 @@ func (r *runner) monitor(epoch int, meanLoss float64) (stop bool, err error) {
 	return r.cfg.Patience > 0 && r.pos.BadEpochs >= r.cfg.Patience, nil
 }
 
-// collapseStdRatio is how far the normalised std may fall below the
-// untrained encoder's before the run is called collapsing. Calibrated on W1
-// runs of byol/simsiam/barlow-mnist.yaml (untrained std 0.0234): healthy
-// runs keep 0.41-0.70 of it (effective rank 18-32); a SimSiam run with its
-// stop-gradient removed, which collapses, falls to 0.21-0.24 (effective rank
-// 10, kNN below the untrained encoder's). The ratio sits near the geometric
-// mean of the two. An absolute threshold against the isotropic 1/sqrt(d)
-// fails for ReLU features: being non-negative, their normalised rows share a
-// large mean direction, and even the untrained encoder scores only
-// 0.26/sqrt(d) at d = 128.
-const collapseStdRatio = 0.31
+// collapseStdRatio and collapseRankRatio are how far the normalised std
+// and the effective rank may both fall below the untrained encoder's before
+// the run is called collapsing. Calibrated on W1 runs of
+// byol/simsiam/barlow-mnist.yaml (untrained: std 0.0234, effective rank
+// 68.1): healthy epochs keep std ratios of 0.29-0.82 (SimSiam with elastic
+// warp dips to 0.29 in its first epoch and recovers) and rank ratios of
+// 0.26-0.81; a SimSiam run with its stop-gradient removed, which collapses
+// (kNN below the untrained encoder's), falls to std 0.21-0.24 and rank
+// 0.14-0.17. Neither signal alone separates them with a margin; both
+// together do. An absolute threshold against the isotropic 1/sqrt(d) fails
+// for ReLU features: being non-negative, their normalised rows share a large
+// mean direction, and even the untrained encoder scores only 0.26/sqrt(d) at
+// d = 128.
+const (
+	collapseStdRatio  = 0.31
+	collapseRankRatio = 0.21
+)
 
-// collapsed flags a representation whose normalised per-dimension std fell
-// below collapseStdRatio of the untrained encoder's (initStd, 0 = unknown),
-// or whose effective rank is below 2 (complete collapse).
-func collapsed(cs eval.CollapseStats, initStd float64) bool {
-	return cs.EffectiveRank < 2 || (initStd > 0 && cs.NormalizedStd < collapseStdRatio*initStd)
+// collapsed flags a representation whose effective rank is below 2
+// (complete collapse), or whose normalised std and effective rank both fell
+// below their ratios of the untrained encoder's (initStd, initRank; 0 =
+// unknown).
+func collapsed(cs eval.CollapseStats, initStd, initRank float64) bool {
+	if cs.EffectiveRank < 2 {
+		return true
+	}
+	return initStd > 0 && initRank > 0 &&
+		cs.NormalizedStd < collapseStdRatio*initStd && cs.EffectiveRank < collapseRankRatio*initRank
 }

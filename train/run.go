@@ -205,7 +205,7 @@ func (r *runner) setup() error {
 		if err != nil {
 			return fmt.Errorf("train: collapse monitors of the untrained encoder: %w", err)
 		}
-		r.pos.InitStd = cs.NormalizedStd
+		r.pos.InitStd, r.pos.InitRank = cs.NormalizedStd, cs.EffectiveRank
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package threat
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/contrast-ml/contrast/data"
 )
@@ -63,18 +64,24 @@ type SupConConfig struct {
 	ClassWeight ClassWeight `yaml:"class_weight" help:"class weights of the cross-entropy: sqrt, balanced, none"`
 }
 
-// NoveltyConfig is the normal-only SCARF encoder and its anomaly score.
+// NoveltyConfig is the encoder trained on normal records only and its
+// anomaly score.
 type NoveltyConfig struct {
-	Epochs      int     `yaml:"epochs" help:"SCARF epochs on the normal training records"`
-	Rate        float64 `yaml:"rate" help:"SCARF corruption rate of the novelty encoder"`
-	Temperature float64 `yaml:"temperature" help:"NT-Xent temperature of the novelty encoder (high: less uniformity pressure)"`
-	LR          float64 `yaml:"lr" help:"peak learning rate of the novelty encoder"`
-	Hidden      []int   `yaml:"hidden" help:"hidden widths of the novelty encoder (its dim and norm are the encoder's)"`
-	EmbedDim    int     `yaml:"embed_dim" help:"embedding width per categorical field in the novelty encoder"`
-	K           int     `yaml:"k" help:"anomaly score: distance to the k-th nearest normal training record"`
-	FPR         float64 `yaml:"fpr" help:"threshold: this fraction of the validation normals score above it"`
-	Combine     bool    `yaml:"combine" help:"flag a record as an attack when the classifier or the anomaly score says so"`
-	InputKNN    bool    `yaml:"input_knn" help:"score novelty in the scaled input space instead of the learned one"`
+	Method      NoveltyMethod `yaml:"method" help:"objective of the novelty encoder: scarf (NT-Xent, other records as negatives) or shifted (a record against corrupted copies of itself)"`
+	Epochs      int           `yaml:"epochs" help:"training epochs on the normal training records"`
+	Rate        float64       `yaml:"rate" help:"corruption rate of the positive view (SCARF's corruption for method scarf)"`
+	Negatives   int           `yaml:"negatives" help:"method shifted: corrupted copies of each record used as its negatives"`
+	NegRate     float64       `yaml:"negative_rate" help:"method shifted: corruption rate of the negative copies"`
+	Temperature float64       `yaml:"temperature" help:"temperature of the novelty loss (scarf: high means less uniformity pressure)"`
+	LR          float64       `yaml:"lr" help:"peak learning rate of the novelty encoder"`
+	Hidden      []int         `yaml:"hidden" help:"hidden widths of the novelty encoder (its dim is the encoder's)"`
+	Norm        NormKind      `yaml:"norm" help:"normalisation after each hidden layer of the novelty encoder: batch, layer, none"`
+	EmbedDim    int           `yaml:"embed_dim" help:"embedding width per categorical field in the novelty encoder"`
+	K           int           `yaml:"k" help:"anomaly score: distance to the k-th nearest normal training record"`
+	FPR         float64       `yaml:"fpr" help:"threshold: this fraction of the validation normals score above it"`
+	Combine     bool          `yaml:"combine" help:"flag a record as an attack when the classifier or the anomaly score says so"`
+	InputKNN    bool          `yaml:"input_knn" help:"score novelty in the scaled input space instead of the learned one"`
+	InputWeight float64       `yaml:"input_weight" help:"anomaly score = learned distance + this times the input-space distance, each over its median on the validation normals (0: learned only; the equal-weight sum is reported either way)"`
 }
 
 // KNNConfig is the kNN classifier over the embedded training split.
@@ -101,8 +108,9 @@ func Default() Config {
 		SCARF:    SCARFConfig{Epochs: 20, Rate: 0.6, Temperature: 0.5, Batch: 256, LR: 1e-3},
 		SupCon: SupConConfig{Epochs: 20, Temperature: 0.1, Rate: 0.2, Batch: 256, LR: 5e-4,
 			CEWeight: 1, ClassWeight: WeightSqrt},
-		Novelty: NoveltyConfig{Epochs: 5, Rate: 0.2, Temperature: 2, LR: 3e-4, Hidden: []int{512, 512}, EmbedDim: 16,
-			K: 10, FPR: 0.02, Combine: true},
+		Novelty: NoveltyConfig{Method: NoveltySCARF, Epochs: 5, Rate: 0.2, Negatives: 8, NegRate: 0.3, Temperature: 2,
+			LR: 3e-4, Hidden: []int{512, 512}, Norm: NormLayer, EmbedDim: 16, K: 10, FPR: 0.02, Combine: true,
+			InputWeight: 0},
 		KNN:   KNNConfig{K: 20, Temperature: 0.1},
 		Optim: OptimConfig{WeightDecay: 1e-4, Warmup: 0.05},
 	}
@@ -171,11 +179,26 @@ func (c *Config) Validate() error {
 			bad("novelty.hidden: width %d, want >= 1", h)
 		}
 	}
+	switch c.Novelty.Method {
+	case NoveltySCARF:
+	case NoveltyShifted:
+		if c.Novelty.Negatives < 1 || !(c.Novelty.NegRate > 0 && c.Novelty.NegRate <= 1) {
+			bad("novelty.negatives %d must be >= 1 and novelty.negative_rate %v in (0, 1]", c.Novelty.Negatives, c.Novelty.NegRate)
+		}
+	default:
+		bad("novelty.method: %v", c.Novelty.Method)
+	}
+	if c.Novelty.Norm < NormBatch || c.Novelty.Norm > NormNone {
+		bad("novelty.norm: %v", c.Novelty.Norm)
+	}
 	if c.Features.Categorical == CatEmbedding && c.Novelty.EmbedDim < 1 {
 		bad("novelty.embed_dim: %d, want >= 1", c.Novelty.EmbedDim)
 	}
 	if c.Novelty.Epochs < 0 || c.Novelty.K < 1 {
 		bad("novelty.epochs %d must be >= 0 and novelty.k %d >= 1", c.Novelty.Epochs, c.Novelty.K)
+	}
+	if w := c.Novelty.InputWeight; !(w >= 0) || math.IsInf(w, 0) {
+		bad("novelty.input_weight: %v, want a finite weight >= 0", w)
 	}
 	if !(c.Novelty.FPR > 0 && c.Novelty.FPR < 1) {
 		bad("novelty.fpr: %v, want a fraction in (0, 1)", c.Novelty.FPR)

@@ -104,6 +104,41 @@ func (w *ClassWeight) UnmarshalText(b []byte) error {
 	return parseEnum(b, "class weight", []ClassWeight{WeightSqrt, WeightBalanced, WeightNone}, w)
 }
 
+// NoveltyMethod chooses the objective of the novelty encoder, which sees
+// normal records only.
+type NoveltyMethod int
+
+const (
+	// NoveltySCARF is SCARF (Bahri et al. 2022, arXiv 2106.15147): NT-Xent
+	// between a record and a corrupted copy, the other records of the batch
+	// as negatives.
+	NoveltySCARF NoveltyMethod = iota
+	// NoveltyShifted contrasts each record with a lightly corrupted copy
+	// (the positive) and heavily corrupted copies of itself (the negatives),
+	// never with other records: see ShiftedContrast.
+	NoveltyShifted
+)
+
+func (m NoveltyMethod) String() string {
+	switch m {
+	case NoveltySCARF:
+		return "scarf"
+	case NoveltyShifted:
+		return "shifted"
+	}
+	return fmt.Sprintf("NoveltyMethod(%d)", int(m))
+}
+
+// MarshalText writes the method's name.
+func (m NoveltyMethod) MarshalText() ([]byte, error) {
+	return marshalEnum(m, m >= 0 && m <= NoveltyShifted)
+}
+
+// UnmarshalText parses "scarf" or "shifted".
+func (m *NoveltyMethod) UnmarshalText(b []byte) error {
+	return parseEnum(b, "novelty method", []NoveltyMethod{NoveltySCARF, NoveltyShifted}, m)
+}
+
 func marshalEnum(v fmt.Stringer, ok bool) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("threat: cannot marshal %v", v)

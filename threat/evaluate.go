@@ -21,6 +21,32 @@ func Eval(modelDir, spec string) (map[string]float64, error) {
 	return evaluate(m, t)
 }
 
+// modelMetrics is scoreMetrics plus, for a model with distance scales,
+// auroc_anomaly_combined and ap_anomaly_combined: the equal-weight sum of the
+// learned and the input-space distance, each over its median on the
+// validation normals.
+func modelMetrics(m *Model, scores []Score, truth []data.Category) (map[string]float64, error) {
+	out, err := scoreMetrics(scores, truth)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := out["auroc_anomaly"]; !ok || m.LearnedScale <= 0 || m.InputScale <= 0 {
+		return out, nil
+	}
+	comb := make([]float64, len(scores))
+	attack := make([]bool, len(scores))
+	for i, s := range scores {
+		comb[i], attack[i] = m.combinedScore(s.LearnedAnomaly, s.InputAnomaly), truth[i] != data.CategoryNormal
+	}
+	if out["auroc_anomaly_combined"], err = eval.ROCAUC(comb, attack); err != nil {
+		return nil, fmt.Errorf("threat: auroc combined: %w", err)
+	}
+	if out["ap_anomaly_combined"], err = eval.AveragePrecision(comb, attack); err != nil {
+		return nil, fmt.Errorf("threat: average precision combined: %w", err)
+	}
+	return out, nil
+}
+
 // ReadTable reads connection records from a data spec: nslkdd:FILE (an
 // NSL-KDD file, labelled) or pcap:FILE (a pcap or pcapng capture, whose
 // flows become unlabelled records; see ReadPcap).
@@ -48,7 +74,7 @@ func evaluate(m *Model, t *data.Table) (map[string]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := scoreMetrics(scores, t.Category)
+	out, err := modelMetrics(m, scores, t.Category)
 	if err != nil {
 		return nil, err
 	}
@@ -62,10 +88,11 @@ func evaluate(m *Model, t *data.Table) (map[string]float64, error) {
 //     the final decision (head, combined with the anomaly score);
 //   - the same with suffix _head (the linear head alone) and _knn (kNN over
 //     the embedded training split);
-//   - auroc_anomaly and ap_anomaly: the anomaly score (k-th nearest normal in
-//     the novelty encoder's space) against attack/normal; the baseline
-//     auroc_anomaly_input_knn and ap_anomaly_input_knn in the scaled input
-//     space; auroc_head, the head's 1 - P(normal);
+//   - auroc_anomaly and ap_anomaly: the model's anomaly score (the one its
+//     threshold applies to) against attack/normal; the same for the distance
+//     to the k-th nearest normal in the novelty encoder's space alone
+//     (suffix _learned) and, the baseline, in the scaled input space (suffix
+//     _input_knn); auroc_head, the head's 1 - P(normal);
 //   - anomaly_fpr and anomaly_recall: the fractions of normals and attacks
 //     above the calibrated threshold.
 func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, error) {
@@ -74,12 +101,13 @@ func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, er
 	}
 	out := map[string]float64{}
 	final, head, knn := make([]int, len(scores)), make([]int, len(scores)), make([]int, len(scores))
-	nov, inp, ph := make([]float64, len(scores)), make([]float64, len(scores)), make([]float64, len(scores))
+	nov, lrn, inp := make([]float64, len(scores)), make([]float64, len(scores)), make([]float64, len(scores))
+	ph := make([]float64, len(scores))
 	attack := make([]bool, len(scores))
 	var normals, attacks, fp, tp int
 	for i, s := range scores {
 		final[i], head[i], knn[i] = int(s.Category), int(s.Head), int(s.KNN)
-		nov[i], inp[i], ph[i] = s.Anomaly, s.InputAnomaly, 1-s.Probs[data.CategoryNormal]
+		nov[i], lrn[i], inp[i], ph[i] = s.Anomaly, s.LearnedAnomaly, s.InputAnomaly, 1-s.Probs[data.CategoryNormal]
 		attack[i] = truth[i] != data.CategoryNormal
 		if attack[i] {
 			attacks++
@@ -106,7 +134,7 @@ func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, er
 		for _, c := range []struct {
 			name   string
 			scores []float64
-		}{{"anomaly", nov}, {"anomaly_input_knn", inp}, {"head", ph}} {
+		}{{"anomaly", nov}, {"anomaly_learned", lrn}, {"anomaly_input_knn", inp}, {"head", ph}} {
 			auc, err := eval.ROCAUC(c.scores, attack)
 			if err != nil {
 				return nil, fmt.Errorf("threat: auroc %s: %w", c.name, err)

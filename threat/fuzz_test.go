@@ -59,6 +59,36 @@ func FuzzRecordsJSON(f *testing.F) {
 	})
 }
 
+// TestModelJSONScales: the anomaly-score weight and scales of model.json
+// are checked (a weight needs both scales; no scale may be negative or
+// infinite), and a file without them (written before them) still loads.
+func TestModelJSONScales(t *testing.T) {
+	p := &Pipeline{Numeric: []NumericColumn{{Name: "count", Mean: 1, Std: 2}}}
+	spec := EncoderSpec{Numeric: 1, Hidden: []int{4}, Dim: 3}
+	for _, c := range []struct {
+		name                  string
+		weight, learned, inpt float64
+		ok                    bool
+	}{
+		{"absent", 0, 0, 0, true},
+		{"scales only", 0, 0.5, 2, true},
+		{"weighted", 1, 0.5, 2, true},
+		{"weight without scales", 1, 0, 0, false},
+		{"weight without input scale", 1, 0.5, 0, false},
+		{"negative weight", -1, 0.5, 2, false},
+		{"negative scale", 0, -0.5, 2, false},
+	} {
+		b, err := json.Marshal(modelJSON{Format: modelFormat, Pipeline: p, Encoder: spec, Novelty: spec, K: 2,
+			KNN: KNNConfig{K: 3, Temperature: 0.1}, InputWeight: c.weight, LearnedScale: c.learned, InputScale: c.inpt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := decodeModelJSON(b); (err == nil) != c.ok {
+			t.Errorf("%s: error %v, want ok %v", c.name, err, c.ok)
+		}
+	}
+}
+
 func TestParamCount(t *testing.T) {
 	for _, s := range []EncoderSpec{
 		{Numeric: 5, Vocab: []int{3, 4}, EmbedDim: 2, Hidden: []int{7, 6}, Dim: 3, Norm: NormLayer},

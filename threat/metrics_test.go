@@ -84,6 +84,13 @@ func TestEnumsText(t *testing.T) {
 			t.Errorf("%v round trip", w)
 		}
 	}
+	for _, m := range []NoveltyMethod{NoveltySCARF, NoveltyShifted} {
+		b, _ := m.MarshalText()
+		var back NoveltyMethod
+		if back.UnmarshalText(b) != nil || back != m {
+			t.Errorf("%v round trip", m)
+		}
+	}
 	var c CatEncoding
 	if c.UnmarshalText([]byte("hash")) == nil {
 		t.Error("unknown encoding accepted")
@@ -105,6 +112,11 @@ func TestValidate(t *testing.T) {
 		{"rate", func(c *Config) { c.SCARF.Rate = 1.5 }},
 		{"supcon epochs", func(c *Config) { c.SupCon.Epochs = 0 }},
 		{"fpr", func(c *Config) { c.Novelty.FPR = 0 }},
+		{"novelty method", func(c *Config) { c.Novelty.Method = 2 }},
+		{"novelty negatives", func(c *Config) { c.Novelty.Method, c.Novelty.Negatives = NoveltyShifted, 0 }},
+		{"novelty negative rate", func(c *Config) { c.Novelty.Method, c.Novelty.NegRate = NoveltyShifted, 0 }},
+		{"novelty norm", func(c *Config) { c.Novelty.Norm = 3 }},
+		{"input weight", func(c *Config) { c.Novelty.InputWeight = -1 }},
 		{"knn", func(c *Config) { c.KNN.K = 0 }},
 	} {
 		cfg := Default()
@@ -116,5 +128,43 @@ func TestValidate(t *testing.T) {
 	d := Default()
 	if err := d.Validate(); err != nil {
 		t.Errorf("default: %v", err)
+	}
+}
+
+func TestTypicalScale(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{
+		{[]float64{3, 1, 2}, 2},      // the median
+		{[]float64{0, 6, 0, 0}, 1.5}, // median 0: the mean
+		{[]float64{0, 0}, 1},         // all 0
+	} {
+		if got := typicalScale(c.in); got != c.want {
+			t.Errorf("typicalScale(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestAnomalyScore(t *testing.T) {
+	for _, c := range []struct {
+		name            string
+		m               Model
+		want, combined  float64
+		learned, inputD float64
+	}{
+		{"learned", Model{LearnedScale: 2, InputScale: 4}, 3, 3.0/2 + 2.0/4, 3, 2},
+		{"input", Model{InputKNN: true, InputWeight: 1, LearnedScale: 2, InputScale: 4}, 2, 3.0/2 + 2.0/4, 3, 2},
+		{"weighted", Model{InputWeight: 2, LearnedScale: 2, InputScale: 4}, 3.0/2 + 2*2.0/4, 3.0/2 + 2.0/4, 3, 2},
+	} {
+		if got := c.m.anomalyScore(c.learned, c.inputD); got != c.want {
+			t.Errorf("%s: anomalyScore %v, want %v", c.name, got, c.want)
+		}
+		if got := c.m.combinedScore(c.learned, c.inputD); got != c.combined {
+			t.Errorf("%s: combinedScore %v, want %v", c.name, got, c.combined)
+		}
+	}
+	if got := (&Model{}).combinedScore(1, 1); !math.IsNaN(got) {
+		t.Errorf("combinedScore without scales %v, want NaN", got)
 	}
 }

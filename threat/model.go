@@ -49,6 +49,11 @@ type Model struct {
 	Combine   bool      // attack when the head or the anomaly score says so
 	InputKNN  bool      // anomaly score in the input space instead of Novelty's
 	KNN       KNNConfig // kNN classification over the embedded training split
+	// LearnedScale and InputScale are the medians of the two distances over
+	// the validation normals (0 in models written before them). InputWeight
+	// > 0 makes the anomaly score the learned distance over LearnedScale plus
+	// InputWeight times the input-space distance over InputScale.
+	InputWeight, LearnedScale, InputScale float64
 
 	bank         []float32 // encoded training split (n, Width)
 	bankCategory []int     // its categories
@@ -69,6 +74,10 @@ type modelJSON struct {
 	InputKNN  bool        `json:"input_knn"`
 	KNN       KNNConfig   `json:"knn"`
 	Classes   []string    `json:"classes"`
+	// Absent from models written before the combined score (0: learned only).
+	InputWeight  float64 `json:"input_weight,omitempty"`
+	LearnedScale float64 `json:"learned_scale,omitempty"`
+	InputScale   float64 `json:"input_scale,omitempty"`
 }
 
 // network groups the saved modules under "classifier.", "head." and "novelty.".
@@ -179,10 +188,15 @@ type Score struct {
 	Probs [Classes]float64 `json:"probs"`
 	// KNN is the category voted by the nearest embedded training records.
 	KNN data.Category `json:"knn"`
-	// Anomaly is the distance to the K-th nearest normal training record in
-	// the novelty encoder's space; Novel is Anomaly > the model's threshold.
+	// Anomaly is the anomaly score the model's threshold applies to; Novel
+	// is Anomaly > the threshold. It is LearnedAnomaly, or InputAnomaly for
+	// a model with InputKNN, or their weighted sum for a model with an
+	// InputWeight (see Model).
 	Anomaly float64 `json:"anomaly"`
 	Novel   bool    `json:"novel"`
+	// LearnedAnomaly is the distance to the K-th nearest normal training
+	// record in the novelty encoder's space.
+	LearnedAnomaly float64 `json:"learned_anomaly"`
 	// InputAnomaly is the same distance in the scaled one-hot input space
 	// (the baseline).
 	InputAnomaly float64 `json:"input_anomaly"`
@@ -236,34 +250,57 @@ func (m *Model) scoreEncoded(x []float32) ([]Score, error) {
 	if err != nil {
 		return nil, fmt.Errorf("threat: knn: %w", err)
 	}
-	nd := m.Novelty.Dim
-	nov := KthNNDistance(m.embed(m.Novelty, x), n, m.normalEmb, len(m.normalEmb)/nd, nd, m.K)
-	ow := m.Pipeline.OneHotWidth()
-	inp := KthNNDistance(m.Pipeline.OneHot(x), n, m.normalInput, len(m.normalInput)/ow, ow, m.K)
+	nov, inp := m.anomalies(x)
 	for i := range out {
 		s := &out[i]
 		l := logits[i*Classes : (i+1)*Classes]
 		s.Probs = softmax(l)
 		s.Head = data.Category(argmax(s.Probs[:]))
 		s.KNN = data.Category(knn[i])
-		s.Anomaly, s.InputAnomaly = nov[i], inp[i]
+		s.LearnedAnomaly, s.InputAnomaly = nov[i], inp[i]
+		s.Anomaly = m.anomalyScore(nov[i], inp[i])
 		m.decide(s)
 	}
 	return out, nil
 }
 
-// noveltyScore is the anomaly score the threshold applies to.
-func (m *Model) noveltyScore(s *Score) float64 {
-	if m.InputKNN {
-		return s.InputAnomaly
+// anomalies returns the anomaly scores of encoded rows x: the distance to
+// the K-th nearest normal training record in the novelty encoder's space and
+// in the scaled one-hot input space.
+func (m *Model) anomalies(x []float32) (learned, input []float64) {
+	n := len(x) / m.Pipeline.Width()
+	nd := m.Novelty.Dim
+	learned = KthNNDistance(m.embed(m.Novelty, x), n, m.normalEmb, len(m.normalEmb)/nd, nd, m.K)
+	ow := m.Pipeline.OneHotWidth()
+	input = KthNNDistance(m.Pipeline.OneHot(x), n, m.normalInput, len(m.normalInput)/ow, ow, m.K)
+	return learned, input
+}
+
+// anomalyScore is the anomaly score the threshold applies to, from the
+// distances in the learned and in the input space.
+func (m *Model) anomalyScore(learned, input float64) float64 {
+	switch {
+	case m.InputKNN:
+		return input
+	case m.InputWeight > 0:
+		return learned/m.LearnedScale + m.InputWeight*input/m.InputScale
 	}
-	return s.Anomaly
+	return learned
+}
+
+// combinedScore is the equal-weight sum of the two distances, each over its
+// scale, or NaN for a model without scales.
+func (m *Model) combinedScore(learned, input float64) float64 {
+	if m.LearnedScale <= 0 || m.InputScale <= 0 {
+		return math.NaN()
+	}
+	return learned/m.LearnedScale + input/m.InputScale
 }
 
 // decide sets s's Novel, Category and Attack from its head probabilities and
-// anomaly scores under the model's threshold.
+// anomaly score under the model's threshold.
 func (m *Model) decide(s *Score) {
-	s.Novel = m.noveltyScore(s) > m.Threshold
+	s.Novel = s.Anomaly > m.Threshold
 	s.Category = s.Head
 	if m.Combine && s.Novel && s.Head == data.CategoryNormal {
 		s.Category = data.Category(1 + argmax(s.Probs[1:]))
@@ -302,7 +339,8 @@ func argmax(x []float64) int {
 // Save writes model.json, model.safetensors and bank.safetensors into dir.
 func (m *Model) Save(dir string) error {
 	mj := modelJSON{Format: modelFormat, Pipeline: m.Pipeline, Encoder: m.Spec, Novelty: m.NoveltySpec, Threshold: m.Threshold, K: m.K,
-		Combine: m.Combine, InputKNN: m.InputKNN, KNN: m.KNN, Classes: data.CategoryNames()}
+		Combine: m.Combine, InputKNN: m.InputKNN, KNN: m.KNN, Classes: data.CategoryNames(),
+		InputWeight: m.InputWeight, LearnedScale: m.LearnedScale, InputScale: m.InputScale}
 	b, err := json.MarshalIndent(mj, "", "  ")
 	if err != nil {
 		return fmt.Errorf("threat: save: %w", err)
@@ -344,6 +382,7 @@ func LoadModel(dir string) (*Model, error) {
 		return nil, fmt.Errorf("threat: load %q: %w", path, err)
 	}
 	m.Threshold, m.K, m.Combine, m.InputKNN, m.KNN = mj.Threshold, mj.K, mj.Combine, mj.InputKNN, mj.KNN
+	m.InputWeight, m.LearnedScale, m.InputScale = mj.InputWeight, mj.LearnedScale, mj.InputScale
 	if _, err := nn.LoadModule(filepath.Join(dir, WeightsFile), m.network()); err != nil {
 		return nil, fmt.Errorf("threat: load: %w", err)
 	}
@@ -445,6 +484,11 @@ func decodeModelJSON(b []byte) (*modelJSON, error) {
 	if mj.K < 1 || mj.KNN.K < 1 || !(mj.KNN.Temperature > 0) || math.IsNaN(mj.Threshold) {
 		return nil, fmt.Errorf("k %d, knn %+v, threshold %v", mj.K, mj.KNN, mj.Threshold)
 	}
+	scales := func(v float64) bool { return v == 0 || positiveFinite(v) }
+	if w := mj.InputWeight; !(w >= 0) || math.IsInf(w, 0) || !scales(mj.LearnedScale) || !scales(mj.InputScale) ||
+		(w > 0 && (mj.LearnedScale == 0 || mj.InputScale == 0)) {
+		return nil, fmt.Errorf("input_weight %v, learned_scale %v, input_scale %v", w, mj.LearnedScale, mj.InputScale)
+	}
 	return &mj, nil
 }
 
@@ -466,6 +510,8 @@ func checkEncoded(x []float32, p *Pipeline) error {
 	}
 	return nil
 }
+
+func positiveFinite(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
 
 func equalInts(a, b []int) bool {
 	if len(a) != len(b) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/eval"
 	"github.com/contrast-ml/contrast/internal/config"
 	"github.com/contrast-ml/contrast/report"
 )
@@ -89,7 +90,10 @@ func TestTrainSmoke(t *testing.T) {
 		t.Errorf("metrics.json differs from the returned metrics")
 	}
 	for _, k := range []string{"accuracy_binary", "accuracy_5class", "macro_f1_5class", "auroc_anomaly",
-		"auroc_anomaly_input_knn", "recall_normal", "recall_dos", "recall_probe", "recall_r2l", "recall_u2r"} {
+		"auroc_anomaly_input_knn", "recall_normal", "recall_dos", "recall_probe", "recall_r2l", "recall_u2r",
+		"auroc_anomaly_learned", "auroc_anomaly_combined", "val_novelty_auroc", "val_novelty_auroc_learned",
+		"val_novelty_auroc_input_knn", "val_novelty_auroc_combined",
+		"val_novelty_auroc_macro", "val_novelty_auroc_hard"} {
 		v, ok := written[k]
 		if !ok || math.IsNaN(v) || v < 0 || v > 1 {
 			t.Errorf("metrics.json %s = %v (present %v)", k, v, ok)
@@ -167,6 +171,88 @@ func TestScoreRecordsFromPcap(t *testing.T) {
 		if math.IsNaN(s.Anomaly) || s.Anomaly < 0 || !slices.Contains([]int{0, 1, 2, 3, 4}, int(s.Category)) {
 			t.Errorf("flow %d: score %+v", i, s)
 		}
+	}
+}
+
+// TestNoveltyMethods fits both novelty objectives on a slice of the training
+// file and checks the anomaly score (the learned distance, or a weighted sum
+// with the input-space distance, each over its scale) and its validation
+// figures against the same AUROCs computed here from the scores: every
+// training-file attack against the validation normals.
+func TestNoveltyMethods(t *testing.T) {
+	dir := nslkddDir(t)
+	for _, c := range []struct {
+		method NoveltyMethod
+		weight float64 // of the input-space distance in the anomaly score
+	}{{NoveltySCARF, 0}, {NoveltyShifted, 0.5}} {
+		t.Run(c.method.String(), func(t *testing.T) {
+			cfg := smokeConfig(t, dir, t.TempDir())
+			cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs = 0, 1, 2
+			cfg.Novelty.Method, cfg.Novelty.InputWeight = c.method, c.weight
+			all := mustTable(t, cfg.Train)
+			keep, _, err := data.StratifiedSplit(all.CategoryLabels(), 0.05, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = all.Subset(keep)
+			labels := all.CategoryLabels()
+			val, train, _ := data.StratifiedSplit(labels, 0.2, 1)
+			m, metrics, err := fit(context.Background(), cfg, all, train, val, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l := metrics["novelty_loss_last"]; !(l > 0) || math.IsInf(l, 0) {
+				t.Errorf("novelty loss %v", l)
+			}
+			// The oracle: score the same rows through Model.Score.
+			var rows []int
+			for _, r := range val {
+				if labels[r] == 0 {
+					rows = append(rows, r)
+				}
+			}
+			for r, l := range labels {
+				if l != 0 {
+					rows = append(rows, r)
+				}
+			}
+			scores, err := m.Score(all.Subset(rows))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !(m.LearnedScale > 0 && m.InputScale > 0) {
+				t.Fatalf("scales %v, %v", m.LearnedScale, m.InputScale)
+			}
+			n := len(rows)
+			score, learned, input, comb := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+			attack := make([]bool, n)
+			for i, s := range scores {
+				score[i], learned[i], input[i], attack[i] = s.Anomaly, s.LearnedAnomaly, s.InputAnomaly, labels[rows[i]] != 0
+				comb[i] = learned[i]/m.LearnedScale + input[i]/m.InputScale
+				want := learned[i]
+				if c.weight > 0 {
+					want = learned[i]/m.LearnedScale + c.weight*input[i]/m.InputScale
+				}
+				if math.Abs(s.Anomaly-want) > 1e-9*want {
+					t.Fatalf("row %d: anomaly %v, want %v", rows[i], s.Anomaly, want)
+				}
+			}
+			for key, sc := range map[string][]float64{"val_novelty_auroc": score, "val_novelty_auroc_learned": learned,
+				"val_novelty_auroc_input_knn": input, "val_novelty_auroc_combined": comb} {
+				want, err := eval.ROCAUC(sc, attack)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := metrics[key]; math.Abs(got-want) > 1e-12 {
+					t.Errorf("%s = %v, want %v", key, got, want)
+				}
+			}
+			for _, k := range []string{"val_novelty_auroc", "val_novelty_auroc_learned"} {
+				if v := metrics[k]; v < 0.9 {
+					t.Errorf("%s %v, want >= 0.9", k, v)
+				}
+			}
+		})
 	}
 }
 

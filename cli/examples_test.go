@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -24,5 +25,20 @@ func TestExamplesParse(t *testing.T) {
 		if err := cfg.Validate(); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+}
+
+// TestDefaultIsSimCLRExample keeps `contrast train` without a config the same
+// training as examples/simclr-mnist.yaml, as the README says; only the
+// example also asks for the transfer experiment, which is opt-in.
+func TestDefaultIsSimCLRExample(t *testing.T) {
+	cfg := train.Default()
+	if err := config.Load("../examples/simclr-mnist.yaml", &cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := train.Default()
+	want.Finetune.Fractions = []float64{0.01, 0.1}
+	if got, want := fmt.Sprintf("%+v", cfg), fmt.Sprintf("%+v", want); got != want {
+		t.Errorf("simclr-mnist.yaml differs from train.Default():\n yaml    %s\n default %s", got, want)
 	}
 }

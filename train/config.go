@@ -119,13 +119,13 @@ type FinetuneConfig struct {
 // Default returns the default run: SimCLR on MNIST with the W1 ConvNet.
 func Default() Config {
 	return Config{
-		Method: SimCLR, Data: "mnist", Seed: 1, Epochs: 10, Batch: 256,
+		Method: SimCLR, Data: "mnist", Seed: 1, Epochs: 18, Batch: 256,
 		Encoder: EncoderConfig{Kind: EncoderW1, Dim: 128, Hidden: []int{256}, Width: 16},
-		Head:    HeadConfig{ProjHidden: 128, ProjDim: 64, PredHidden: 64},
+		Head:    HeadConfig{ProjHidden: 512, ProjDim: 128, PredHidden: 64},
 		Optim:   OptimConfig{Kind: OptimAdam, LR: 1e-3, MinLR: 0, Momentum: 0.9, Warmup: 0.02, Cosine: true},
 		Loss: LossConfig{Temperature: 0.5, Margin: 0.2, Distance: "euclidean", Miner: MinerSemiHard, PerClass: 25,
 			EMA: 0.99, Queue: 4096, Lambda: 0.005, VICReg: VICRegWeights{Sim: 25, Var: 25, Cov: 1}},
-		Augment:  AugmentConfig{CropMin: 0.5, Rotate: 15, Noise: 0.1},
+		Augment:  AugmentConfig{CropMin: 0.5, Rotate: 15, Warp: 3, Noise: 0.1},
 		Monitor:  MonitorConfig{HeldOut: 5000, KNNK: 200, KNNT: 0.1},
 		Finetune: FinetuneConfig{Epochs: 30, LR: 1e-3},
 	}

@@ -216,8 +216,15 @@ func conformance(t *testing.T, v variant, m Metric) {
 	})
 
 	t.Run("SearchByID", func(t *testing.T) {
+		// Twenty stored vectors: an HNSW graph built by several workers differs
+		// from run to run, and four queries (40 neighbours) made the recall
+		// estimate too coarse for a fixed bar (0.925 = 37/40 seen under load).
 		var sum float64
-		for _, i := range []int{0, 17, 333, 777} {
+		var byID []int
+		for i := 17; i < confN; i += confN / 20 {
+			byID = append(byID, i)
+		}
+		for _, i := range byID {
 			id := "v" + strconv.Itoa(i)
 			got, err := idx.SearchByID(id, confK, Params{})
 			if err != nil {
@@ -232,8 +239,8 @@ func conformance(t *testing.T, v variant, m Metric) {
 			want := oracle(m, f.items, self, func(it Item) bool { return it.ID != id })
 			sum += f.check(t, v, m, self, got, want, confK)
 		}
-		if r := sum / 4; r < v.recall {
-			t.Fatalf("search-by-ID recall %.3f, want >= %.3f", r, v.recall)
+		if r := sum / float64(len(byID)); r < v.recall {
+			t.Fatalf("search-by-ID recall %.3f over %d items, want >= %.3f", r, len(byID), v.recall)
 		}
 		if _, err := idx.SearchByID("nope", confK, Params{}); err == nil {
 			t.Fatal("search by a missing ID: no error")

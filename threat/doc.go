@@ -50,6 +50,15 @@
 // num_failed_logins, ...) need payload inspection and are set to 0. Flow.Record
 // and TableOf turn flows into rows that Model.Score reads.
 //
+// # Serving
+//
+// Served adapts a Model to package server: it embeds records for /v1/embed,
+// /v1/search and /v1/items and scores them at POST /v1/score. A record is a
+// flat JSON object of NSL-KDD's 41 fields by name (DecodeRecord: strict about
+// names, types and ranges); the answer per record is a Verdict (anomaly,
+// threshold, novel, is_attack, category, probs). `contrast embed --data
+// pcap:FILE` writes the same verdicts with each flow's 5-tuple.
+//
 // # Results
 //
 // examples/nslkdd.yaml (train on KDDTrain+_20Percent, 15% of it held out for

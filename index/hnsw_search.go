@@ -167,7 +167,13 @@ func (h *HNSW) search(s *searcher, v []float32, k int, p Params, exclude int64) 
 	if ef <= 0 {
 		ef = h.cfg.Ef
 	}
-	ef = min(max(ef, kk), max(st.n(), 1))
+	ef = max(ef, kk)
+	if ef >= st.n() {
+		// A list as long as the index asks for every node: scan them all,
+		// which is exact (the pruned graph may leave a node unreachable) and
+		// no slower than a graph search that visits every node.
+		return h.scan(&s.q, k, kk, sel), nil
+	}
 	for {
 		cands := h.knn(s, &s.q, ef, sel)
 		if len(cands) >= want {

@@ -29,7 +29,8 @@ type Params struct {
 	// Filter, when set, restricts results to items whose metadata matches.
 	Filter *Filter
 	// Ef is HNSW's candidate-list size for this search (0: Config.Ef; raised to
-	// k when smaller). Flat ignores it.
+	// k when smaller). At Ef >= the number of stored vectors HNSW scans them
+	// all: exact. Flat ignores it.
 	Ef int
 }
 

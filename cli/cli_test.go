@@ -33,6 +33,7 @@ func TestBadInputIsUsageError(t *testing.T) {
 		{[]string{"train", "--batch", "x", "--out", out}, "integer"},
 		{[]string{"eval", "--model", dir, "--data", "nosuch:thing"}, "nosuch"},
 		{[]string{"embed", "--model", dir, "--data", "mnist", "--out", "x.csv"}, ".npy or .jsonl"},
+		{[]string{"eval", "--model", dir, "--data", "pcap:x.pcap"}, "contrast embed"},
 		{[]string{"data", "inspect"}, "arg"},
 		{[]string{"bench", "--only", "w9"}, "w9"},
 		{[]string{"frobnicate"}, "unknown command"},

@@ -177,6 +177,9 @@ func embedThreat(dir string, sp data.Spec) (embedded, error) {
 		if flows, err = threat.ReadPcap(sp.Path); err != nil {
 			return embedded{}, err
 		}
+		if len(flows) == 0 {
+			return embedded{}, fmt.Errorf("embed: %s: the capture holds no IP flows to embed", sp.Path)
+		}
 		tab, err = threat.FlowTable(flows)
 	} else {
 		tab, err = data.ReadNSLKDD(sp.Path)

@@ -55,6 +55,9 @@ func evaluate(model, spec string) (map[string]float64, error) {
 		return text.EvalSTS(model, spec) // scored sentence pairs: a text model
 	case data.KindNSLKDD:
 		return threat.Eval(model, spec) // connection records: a threat model
+	case data.KindPcap:
+		return nil, usagef("eval: %s: a capture has no labels to evaluate against; score its flows with "+
+			"contrast embed --model %s --data %s --out flows.jsonl", spec, model, spec)
 	}
 	l, cfg, _, err := train.LoadModel(model)
 	if err != nil {

@@ -99,6 +99,22 @@ func TestEmbedThreat(t *testing.T) {
 	}
 	out := t.TempDir()
 
+	t.Run("empty capture", func(t *testing.T) {
+		// A valid pcap header (little-endian, v2.4, snaplen 65535, Ethernet) and no packets.
+		empty := filepath.Join(out, "empty.pcap")
+		hdr := []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}
+		if err := os.WriteFile(empty, hdr, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(out, "empty.jsonl")
+		if _, err := runCLI(t, "embed", "--model", run, "--data", "pcap:"+empty, "--out", dst); err == nil || !strings.Contains(err.Error(), "no IP flows") {
+			t.Errorf("empty capture: error %v, want one saying it holds no flows", err)
+		}
+		if _, err := os.Stat(dst); err == nil {
+			t.Error("empty capture: an output file was written")
+		}
+	})
+
 	for _, capture := range []string{"http.pcap", "dns_icmp.pcap", "test_dns.pcap"} {
 		t.Run(capture, func(t *testing.T) {
 			pcap := filepath.Join(threatTestdata, capture)

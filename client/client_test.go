@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -108,5 +109,23 @@ func TestScore(t *testing.T) {
 	var wrong int
 	if err := cl.Score(context.Background(), &wrong, json.RawMessage(`{}`)); err == nil || !strings.Contains(err.Error(), "/v1/score") {
 		t.Errorf("decoding into the wrong type: error %v", err)
+	}
+}
+
+// TestInfoScorer checks that the client sees whether /v1/score answers.
+func TestInfoScorer(t *testing.T) {
+	for _, want := range []bool{true, false} {
+		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprintf(w, `{"index":{"kind":"flat","dim":3},"scorer":%v}`, want)
+		}))
+		cl, _ := New(hs.URL)
+		info, err := cl.Info(context.Background())
+		hs.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Scorer != want {
+			t.Errorf("server says scorer %v, client read %v", want, info.Scorer)
+		}
 	}
 }

@@ -97,6 +97,7 @@ type Info struct {
 	Model       *ModelInfo `json:"model"`
 	Verifier    bool       `json:"verifier"`
 	Recommender bool       `json:"recommender"`
+	Scorer      bool       `json:"scorer"` // POST /v1/score answers (a threat model)
 	Limits      struct {
 		MaxBody       int64   `json:"max_body"`
 		MaxBatch      int     `json:"max_batch"`

@@ -144,7 +144,7 @@ func Load(sp Spec) (*Set, error) {
 		t, err := ReadNSLKDD(sp.Path)
 		return one(Split{Table: t}, err)
 	case KindMovieLens, KindPcap:
-		return nil, fmt.Errorf("data: %s: %w: %s data sources are read by their task (%s)", sp, ErrNotSupported, sp.Kind, map[Kind]string{KindMovieLens: "a recommend config", KindPcap: "a threat model's embed or eval"}[sp.Kind])
+		return nil, fmt.Errorf("data: %s: %w: %s data sources are read by their task (%s)", sp, ErrNotSupported, sp.Kind, map[Kind]string{KindMovieLens: "a recommend config", KindPcap: "contrast embed with a threat model"}[sp.Kind])
 	}
 	return nil, fmt.Errorf("data: load: invalid kind %v", sp.Kind)
 }

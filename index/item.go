@@ -30,7 +30,8 @@ type Params struct {
 	Filter *Filter
 	// Ef is HNSW's candidate-list size for this search (0: Config.Ef; raised to
 	// k when smaller). At Ef >= the number of stored vectors HNSW scans them
-	// all: exact. Flat ignores it.
+	// all: exact for float32 storage, exact over the codes (then re-ranked)
+	// with quantization, as Flat. Flat ignores it.
 	Ef int
 }
 

@@ -70,7 +70,7 @@ func TestEndpoints(t *testing.T) {
 			t.Fatal(err)
 		}
 		if info.Index.Kind != "flat" || info.Index.Dim != dim || info.Index.Metric != "cosine" || info.Index.Items != len(items) ||
-			info.Model == nil || info.Model.Name != "words" || !info.Verifier || !info.Recommender || !info.Auth.Writes || info.Auth.Reads ||
+			info.Model == nil || info.Model.Name != "words" || !info.Verifier || !info.Recommender || info.Scorer || !info.Auth.Writes || info.Auth.Reads ||
 			info.Limits.MaxK != server.DefaultMaxK {
 			t.Fatalf("info = %+v", info)
 		}

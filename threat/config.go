@@ -200,6 +200,9 @@ func (c *Config) Validate() error {
 	if w := c.Novelty.InputWeight; !(w >= 0) || math.IsInf(w, 0) {
 		bad("novelty.input_weight: %v, want a finite weight >= 0", w)
 	}
+	if c.Novelty.InputKNN && c.Novelty.InputWeight > 0 {
+		bad("novelty.input_knn and novelty.input_weight %v: input_knn scores in the input space alone; set one", c.Novelty.InputWeight)
+	}
 	if !(c.Novelty.FPR > 0 && c.Novelty.FPR < 1) {
 		bad("novelty.fpr: %v, want a fraction in (0, 1)", c.Novelty.FPR)
 	}

@@ -117,6 +117,7 @@ func TestValidate(t *testing.T) {
 		{"novelty negative rate", func(c *Config) { c.Novelty.Method, c.Novelty.NegRate = NoveltyShifted, 0 }},
 		{"novelty norm", func(c *Config) { c.Novelty.Norm = 3 }},
 		{"input weight", func(c *Config) { c.Novelty.InputWeight = -1 }},
+		{"input knn and input weight", func(c *Config) { c.Novelty.InputKNN, c.Novelty.InputWeight = true, 1 }},
 		{"knn", func(c *Config) { c.KNN.K = 0 }},
 	} {
 		cfg := Default()

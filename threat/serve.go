@@ -159,9 +159,11 @@ func DecodeRecords(inputs []json.RawMessage) ([]Record, error) {
 // Verdict is a Score as the server (POST /v1/score) and `contrast embed`
 // report it.
 type Verdict struct {
-	// Anomaly is the anomaly score that the threshold applies to: the
-	// distance to the K-th nearest normal training record, in the novelty
-	// encoder's space (or the input space for a model with InputKNN).
+	// Anomaly is the anomaly score that the threshold applies to (Score's
+	// Anomaly): the distance to the K-th nearest normal training record in
+	// the novelty encoder's space, or in the input space for a model with
+	// InputKNN, or with input_weight > 0 the weighted sum of the two, each
+	// divided by its median over the validation normals.
 	Anomaly float64 `json:"anomaly"`
 	// Threshold is the model's, calibrated on validation normals; Novel is
 	// Anomaly > Threshold.
@@ -185,9 +187,6 @@ type Verdict struct {
 func (m *Model) Verdict(s Score) Verdict {
 	v := Verdict{Anomaly: s.Anomaly, Threshold: m.Threshold, Novel: s.Novel, IsAttack: s.Attack,
 		Category: s.Category.String(), Head: s.Head.String(), KNN: s.KNN.String(), Probs: map[string]float64{}}
-	if m.InputKNN {
-		v.Anomaly = s.InputAnomaly
-	}
 	for c, p := range s.Probs {
 		v.Probs[data.Category(c).String()] = p
 	}
@@ -224,13 +223,26 @@ func (s *Served) table(ctx context.Context, inputs []json.RawMessage) (*data.Tab
 	return t, ctx.Err()
 }
 
+// lock takes the model's mutex, then gives it back and returns ctx.Err() if
+// the request ran out of time while it queued.
+func (s *Served) lock(ctx context.Context) error {
+	s.mu.Lock()
+	if err := ctx.Err(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
 // Embed returns the classifier's representation of each JSON record.
 func (s *Served) Embed(ctx context.Context, inputs []json.RawMessage) ([][]float32, error) {
 	t, err := s.table(ctx, inputs)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
 	z, dim, err := s.m.Embed(t)
 	s.mu.Unlock()
 	if err != nil {
@@ -249,7 +261,9 @@ func (s *Served) Score(ctx context.Context, inputs []json.RawMessage) ([]any, er
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
 	scores, err := s.m.Score(t)
 	s.mu.Unlock()
 	if err != nil {

@@ -198,14 +198,20 @@ func (r *runner) setup() error {
 		}
 		r.pos = p
 		r.log.Info("resumed", "epoch", p.Epoch, "step", p.Step)
+		if r.heldOut != nil && p.InitStd == 0 {
+			r.log.Warn("the checkpoint has no untrained-encoder references: the collapse warning only catches complete collapse (effective rank < 2)")
+		}
 		return nil
 	}
 	if r.heldOut != nil && r.heldOut.N >= 2 {
+		// The references of the collapse warning; without them (0) it only
+		// catches complete collapse, which is no reason to stop a run.
 		cs, err := eval.Collapse(Embed(r.learner.Encoder(), r.heldOut, true))
 		if err != nil {
-			return fmt.Errorf("train: collapse monitors of the untrained encoder: %w", err)
+			r.log.Warn("collapse monitors of the untrained encoder failed; the collapse warning only catches complete collapse", "err", err)
+		} else {
+			r.pos.InitStd, r.pos.InitRank = cs.NormalizedStd, cs.EffectiveRank
 		}
-		r.pos.InitStd, r.pos.InitRank = cs.NormalizedStd, cs.EffectiveRank
 	}
 	return nil
 }

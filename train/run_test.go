@@ -2,8 +2,12 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -89,6 +93,12 @@ func TestResumeIsBitExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The collapse warning's references are measured once, before training,
+	// and must survive the resume.
+	sa, sb := lastState(t, full), lastState(t, part)
+	if !(sa.InitStd > 0 && sa.InitRank > 0) || sa.InitStd != sb.InitStd || sa.InitRank != sb.InitRank {
+		t.Errorf("untrained-encoder references: uninterrupted (%v, %v), resumed (%v, %v)", sa.InitStd, sa.InitRank, sb.InitStd, sb.InitRank)
+	}
 	pa, pb := a.Learner.Net().Params(), b.Learner.Net().Params()
 	for i := range pa {
 		for j, v := range pa[i].Value.Data {
@@ -97,4 +107,23 @@ func TestResumeIsBitExact(t *testing.T) {
 			}
 		}
 	}
+}
+
+// lastState reads the trainer position saved with the run's newest checkpoint.
+func lastState(t *testing.T, dir string) progress {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "checkpoints", "step-*", "state.json"))
+	if len(files) == 0 {
+		t.Fatalf("%s: no checkpoint state", dir)
+	}
+	slices.Sort(files)
+	b, err := os.ReadFile(files[len(files)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p progress
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

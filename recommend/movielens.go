@@ -233,8 +233,9 @@ func splitGenres(s string) []string {
 	return out
 }
 
-// yearRE matches a title's final "(1995)" or "(2006-2007)" (series).
-var yearRE = regexp.MustCompile(`\((\d{4})(?:[-–]\d{0,4})?\)$`)
+// yearRE matches a title's final "(1995)" or "(2006-2007)" (series); a
+// leading zero, as in "(0001)", is no year (found by FuzzReadMovies).
+var yearRE = regexp.MustCompile(`\(([1-9]\d{3})(?:[-–]\d{0,4})?\)$`)
 
 func titleYear(title string) int {
 	m := yearRE.FindStringSubmatch(title)

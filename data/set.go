@@ -143,8 +143,10 @@ func Load(sp Spec) (*Set, error) {
 	case KindNSLKDD:
 		t, err := ReadNSLKDD(sp.Path)
 		return one(Split{Table: t}, err)
-	case KindMovieLens, KindPcap:
-		return nil, fmt.Errorf("data: %s: %w: %s data sources are read by their task (%s)", sp, ErrNotSupported, sp.Kind, map[Kind]string{KindMovieLens: "a recommend config", KindPcap: "contrast embed with a threat model"}[sp.Kind])
+	case KindMovieLens:
+		return nil, fmt.Errorf("data: %s: %w: MovieLens is read by a recommend config", sp, ErrNotSupported)
+	case KindPcap:
+		return nil, fmt.Errorf("data: %s: %w: captures are read by contrast embed with a threat model", sp, ErrNotSupported)
 	}
 	return nil, fmt.Errorf("data: load: invalid kind %v", sp.Kind)
 }

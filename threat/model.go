@@ -283,7 +283,7 @@ func (m *Model) anomalyScore(learned, input float64) float64 {
 	case m.InputKNN:
 		return input
 	case m.InputWeight > 0:
-		return learned/m.LearnedScale + m.InputWeight*input/m.InputScale
+		return m.weightedScore(learned, input, m.InputWeight)
 	}
 	return learned
 }
@@ -294,7 +294,13 @@ func (m *Model) combinedScore(learned, input float64) float64 {
 	if m.LearnedScale <= 0 || m.InputScale <= 0 {
 		return math.NaN()
 	}
-	return learned/m.LearnedScale + input/m.InputScale
+	return m.weightedScore(learned, input, 1)
+}
+
+// weightedScore is the learned distance over its scale plus w times the
+// input-space distance over its scale.
+func (m *Model) weightedScore(learned, input, w float64) float64 {
+	return learned/m.LearnedScale + w*input/m.InputScale
 }
 
 // decide sets s's Novel, Category and Attack from its head probabilities and

@@ -9,8 +9,6 @@ import (
 	"github.com/contrast-ml/contrast/nn"
 )
 
-func sqrtf(x float64) float64 { return math.Sqrt(x) }
-
 // finalKNN is the weighted kNN accuracy (k, T from the monitor config) of the
 // test set against the whole training set, on the encoder's features.
 func finalKNN(l Learner, train, test *data.Images, mc MonitorConfig) (float64, error) {

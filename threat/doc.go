@@ -88,22 +88,40 @@
 // for the decision it loses r2l recall (0.36) and binary accuracy (0.882), so
 // the decision stays on the learned distance.
 //
-// Validation on the training file does not predict KDDTest+ well, probably
-// because KDDTest+'s normal records come from other days: the validation
-// normals have near-duplicates among the training normals, so every space and
-// recipe prefers k=1 on validation (input space 0.9955 against 0.9871 at
-// k=10), while on KDDTest+ k=1 lost (input 0.9604, learned 0.9576, and 9% of
-// the test normals above the threshold). Method shifted (no layer
-// normalisation, 5% corruption for the positive, 8 negatives at 30%,
-// temperature 0.5) beat SCARF, an untrained encoder and the input space on
-// validation over three seeds (at k=1 macro AUROC over the attack categories
-// 0.991 against 0.986 input and r2l 0.973 against 0.961; at k=10 overall
-// 0.990 against 0.987); on KDDTest+ at k=10 it reached auroc 0.9654 (AP
-// 0.962) against 0.9646 (AP 0.956), but its threshold caught fewer of the new
-// r2l attacks (binary accuracy 0.867, r2l recall 0.35). SCARF with its usual
-// settings (20 epochs, temperature 0.5, 60% corruption) spreads the normal
-// records uniformly over the sphere and dropped the AUROC to 0.90. u2r (200
-// test records, 11 in training) stays mostly undetected as a category.
+// Validation on the training file does not predict the learned space
+// against the input space on KDDTest+. The stratified validation normals have
+// near-duplicates among the training normals, so every space and recipe
+// prefers k=1 there (input space 0.9955 against 0.9871 at k=10), while on
+// KDDTest+ k=1 lost (input 0.9604, learned 0.9576, and 9% of the test normals
+// above the threshold). SCARF with its usual settings (20 epochs, temperature
+// 0.5, 60% corruption) spreads the normal records uniformly over the sphere
+// and dropped the AUROC to 0.90. u2r (200 test records, 11 in training) stays
+// mostly undetected as a category.
+//
+// A harder validation (TestNoveltySelection, selection_test.go) holds out
+// whole k-means clusters of the training normals (their median distance to
+// the nearest reference normal 0.55, against 0.21 for the random split) and
+// also scores the hard attacks (difficulty at most 17) alone. On it, method
+// shifted (no normalisation, 5% corruption for the positive, 8 negatives at
+// 30%, temperature 0.5) beats the input space on every figure at two seeds
+// (grouped 0.979 and 0.983 against 0.956; hard attacks against the grouped
+// normals 0.955 and 0.948 against 0.938), while the default SCARF recipe
+// loses on the hard attacks (0.905 and 0.918) and on the macro AUROC. But on
+// KDDTest+ shifted did not follow: at k=10 (seed 1) 0.9654 against 0.9646,
+// with binary accuracy 0.867 (its threshold caught fewer of the new r2l
+// attacks: recall 0.35); at k=20 with negatives at 40%, chosen on the first
+// version of that validation and run on KDDTest+ for seeds 1, 2 and 3, it
+// lost: 0.9614, 0.9624 and 0.9569 against 0.9643, 0.9633 and 0.9631, binary
+// accuracy 0.867, 0.878 and 0.845. The training file's attacks, on which
+// every validation scores, are not KDDTest+'s 17 new attack types; a space
+// learned from normal records that wins on the former only ties on the
+// latter, and the bar (the learned space must beat the input space
+// on KDDTest+) is not met. The default stays SCARF at temperature 2, whose
+// threshold keeps binary accuracy above 0.90.
+//
+// KDDTest+ has been scored for these novelty recipes, and no others: SCARF
+// at temperature 2 (the default), SCARF with its usual settings, k=1, the
+// equal-weight sum, shifted at k=10, and shifted at k=20 (three seeds).
 //
 // # Files
 //

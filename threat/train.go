@@ -182,23 +182,9 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 	if len(normalRows) < 2 {
 		return nil, nil, fmt.Errorf("threat: %d normal training records; the novelty encoder needs at least 2", len(normalRows))
 	}
-	normalX := gatherRows(x, w, normalRows)
-	nmarg, err := augment.FitMarginals(normalX, len(normalRows), w)
+	ns, err := noveltyStage(cfg, m.Novelty, x, w, normalRows, rng)
 	if err != nil {
 		return nil, nil, err
-	}
-	var ns *stage
-	switch cfg.Novelty.Method {
-	case NoveltyShifted:
-		ns = shiftedStage(cfg.Novelty, cfg.SCARF.Batch, cfg.Optim, m.Novelty, x, w, normalRows, nmarg, cfg.Seed+3)
-	default:
-		proj3, err := newHead(cfg.Encoder.Dim, cfg.Encoder.Dim, cfg.Encoder.Proj, rng)
-		if err != nil {
-			return nil, nil, err
-		}
-		nc := cfg.SCARF
-		nc.Epochs, nc.Rate, nc.Temperature, nc.LR = cfg.Novelty.Epochs, cfg.Novelty.Rate, cfg.Novelty.Temperature, cfg.Novelty.LR
-		ns = scarfStage("novelty", nc, cfg.Optim, m.Novelty, proj3, x, w, normalRows, nmarg, cfg.Seed+3)
 	}
 	r, err = ns.run(ctx, log)
 	if err != nil {
@@ -258,6 +244,26 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 		"val_auroc_anomaly", vm["auroc_anomaly"], "val_novelty_auroc", nv["val_novelty_auroc"],
 		"val_novelty_auroc_learned", nv["val_novelty_auroc_learned"], "val_novelty_auroc_input_knn", nv["val_novelty_auroc_input_knn"])
 	return m, metrics, nil
+}
+
+// noveltyStage builds the training of the novelty encoder enc on rows of x
+// (normal records only) by cfg.Novelty's method, with corruptions drawn from
+// those rows' marginals; rng initialises SCARF's projection head.
+func noveltyStage(cfg Config, enc *Encoder, x []float32, w int, rows []int, rng *rand.Rand) (*stage, error) {
+	marg, err := augment.FitMarginals(gatherRows(x, w, rows), len(rows), w)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Novelty.Method == NoveltyShifted {
+		return shiftedStage(cfg.Novelty, cfg.SCARF.Batch, cfg.Optim, enc, x, w, rows, marg, cfg.Seed+3), nil
+	}
+	proj, err := newHead(enc.Dim, enc.Dim, cfg.Encoder.Proj, rng)
+	if err != nil {
+		return nil, err
+	}
+	nc := cfg.SCARF
+	nc.Epochs, nc.Rate, nc.Temperature, nc.LR = cfg.Novelty.Epochs, cfg.Novelty.Rate, cfg.Novelty.Temperature, cfg.Novelty.LR
+	return scarfStage("novelty", nc, cfg.Optim, enc, proj, x, w, rows, marg, cfg.Seed+3), nil
 }
 
 // noveltyValidation scores the anomaly detector on the training file alone:

@@ -38,8 +38,8 @@ type serveFlags struct {
 func newServeCmd() *cobra.Command {
 	var sf serveFlags
 	cmd := &cobra.Command{
-		Use:   "serve --index DIR [--model DIR] [--addr HOST:PORT] [flags]",
-		Short: "Serve similarity search over a durable index as a JSON HTTP API",
+		Use:   "serve [--index DIR] [--model DIR] [--addr HOST:PORT] [flags]",
+		Short: "Serve embedding, similarity search and scoring as a JSON HTTP API",
 		Long: `serve answers the HTTP API of package server (described by GET /openapi.yaml):
 embed, search (by vector, stored ID or raw input, with a metadata filter), similarity,
 PUT/DELETE /v1/items, score (threat models), /v1/info, /healthz and Prometheus /metrics.
@@ -47,8 +47,9 @@ PUT/DELETE /v1/items, score (threat models), /v1/info, /healthz and Prometheus /
 --index is an index directory (contrast index build writes one); when it does not exist
 it is created empty with --kind, --metric and the model's dimension (or --dim). Writes
 are acknowledged only once they are fsynced in the index's log (--sync group shares one
-fsync among concurrent writers). --model is a run directory of contrast train; without
-it, requests must carry vectors or IDs. A threat run (task: threat) takes connection
+fsync among concurrent writers). Without --index, a --model is served alone: embed and
+score work, searches find nothing and writes answer 501. --model is a run directory of
+contrast train; without it, requests must carry vectors or IDs. A threat run (task: threat) takes connection
 records, JSON objects of NSL-KDD's features by name, and also answers POST /v1/score
 with each record's anomaly score, calibrated threshold, attack verdict and category
 probabilities. --recommender is a run directory of a recommend model (contrast train
@@ -58,14 +59,15 @@ SIGINT or SIGTERM stops accepting connections, finishes the requests in flight (
 --shutdown-timeout), compacts the index (--compact-on-exit) and closes it.`,
 		Example: `  contrast serve --model runs/simclr --index idx/mnist --addr 127.0.0.1:8080
   contrast serve --index idx/vectors --dim 128 --metric cosine --token-file token.txt
-  contrast serve --model runs/nslkdd --index idx/flows --metric cosine`,
+  contrast serve --model runs/nslkdd --index idx/flows --metric cosine
+  contrast serve --model runs/nslkdd`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), cmd, sf, nil)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&sf.model, "model", "", "run directory of contrast train (optional: embeds raw inputs)")
-	f.StringVar(&sf.indexDir, "index", "", "index directory (created when missing)")
+	f.StringVar(&sf.indexDir, "index", "", "index directory (created when missing; optional with --model)")
 	f.StringVar(&sf.recommender, "recommender", "", "run directory of a recommend model: answers POST /v1/recommend")
 	f.StringVar(&sf.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (port 0 picks a free one)")
 	f.StringVar(&sf.tokenFile, "token-file", "", "file holding the bearer token that writes must carry")
@@ -137,8 +139,8 @@ func readToken(path string) (string, error) {
 // runServe serves until ctx is done, then shuts down gracefully. ready, when
 // not nil, receives the listening address.
 func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan<- string) error {
-	if sf.indexDir == "" {
-		return usagef("serve: --index DIR is required")
+	if sf.indexDir == "" && sf.model == "" {
+		return usagef("serve: give --index DIR, or --model DIR to embed and score without an index")
 	}
 	if _, _, err := net.SplitHostPort(sf.addr); err != nil {
 		return UsageError{fmt.Errorf("serve: --addr %q: %w", sf.addr, err)}
@@ -167,32 +169,20 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 		recm = recommendHandler{m}
 		log.Info("recommender loaded", "dir", sf.recommender, "items", m.NumItems())
 	}
-	t0 := time.Now()
-	db, err := openServeIndex(sf, modelDim)
+	st, closeStore, err := openServeStore(sf, modelDim, log)
 	if err != nil {
 		return err
 	}
-	rec := db.Recovery()
-	log.Info("index opened", "dir", sf.indexDir, "kind", db.Kind(), "dim", db.Dim(), "metric", db.Metric(), "items", db.Len(),
-		"log_records_replayed", rec.Records, "torn_bytes_cut", rec.TornBytes, "seconds", time.Since(t0).Seconds())
-	closeDB := func() error {
-		if sf.compactOnExit {
-			if err := db.Compact(); err != nil {
-				log.Error("compact on exit", "err", err)
-			}
-		}
-		return db.Close()
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := server.New(server.Options{Index: db, Model: model, Recommender: recm, Limits: sf.lim, Token: token, AuthReads: sf.authReads, Logger: log, Registry: reg})
+	srv, err := server.New(server.Options{Index: st, Model: model, Recommender: recm, Limits: sf.lim, Token: token, AuthReads: sf.authReads, Logger: log, Registry: reg})
 	if err != nil {
-		db.Close()
+		closeStore()
 		return UsageError{err}
 	}
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
-		db.Close()
+		closeStore()
 		return fmt.Errorf("serve: %w", err)
 	}
 	timeout := sf.lim.Timeout
@@ -216,7 +206,7 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
-		cerr := closeDB()
+		cerr := closeStore()
 		return errors.Join(fmt.Errorf("serve: %w", err), cerr)
 	case <-ctx.Done():
 	}
@@ -228,12 +218,57 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 		log.Error("shutdown", "err", serr)
 		hs.Close()
 	}
-	if err := closeDB(); err != nil {
-		return err
-	}
-	log.Info("index closed", "items", db.Len())
-	return nil
+	return closeStore()
 }
+
+// openServeStore opens the index directory of serve, or, without --index,
+// an empty in-memory store for a model that embeds and scores without one.
+// closeStore compacts (with --compact-on-exit) and closes the index.
+func openServeStore(sf serveFlags, modelDim int, log *slog.Logger) (st server.Store, closeStore func() error, err error) {
+	if sf.indexDir == "" {
+		metric, err := index.ParseMetric(sf.metric)
+		if err != nil {
+			return nil, nil, UsageError{fmt.Errorf("serve: --metric: %w", err)}
+		}
+		flat, err := index.NewFlat(index.Config{Dim: modelDim, Metric: metric})
+		if err != nil {
+			return nil, nil, fmt.Errorf("serve: %w", err)
+		}
+		log.Info("no index: searches find nothing and writes are refused; give --index DIR to store items")
+		return noIndex{flat}, func() error { return nil }, nil
+	}
+	t0 := time.Now()
+	db, err := openServeIndex(sf, modelDim)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := db.Recovery()
+	log.Info("index opened", "dir", sf.indexDir, "kind", db.Kind(), "dim", db.Dim(), "metric", db.Metric(), "items", db.Len(),
+		"log_records_replayed", rec.Records, "torn_bytes_cut", rec.TornBytes, "seconds", time.Since(t0).Seconds())
+	return db, func() error {
+		if sf.compactOnExit {
+			if err := db.Compact(); err != nil {
+				log.Error("compact on exit", "err", err)
+			}
+		}
+		if err := db.Close(); err != nil {
+			return err
+		}
+		log.Info("index closed", "items", db.Len())
+		return nil
+	}, nil
+}
+
+// noIndex is the store of a server started without --index: always empty,
+// it refuses writes with 501 rather than keep items that would be lost at
+// exit.
+type noIndex struct{ *index.Flat }
+
+var errNoIndex = &server.Error{Code: server.CodeNotImplemented,
+	Message: "this server was started without --index: it cannot store items (restart it with --index DIR)"}
+
+func (noIndex) Upsert(...index.Item) error    { return errNoIndex }
+func (noIndex) Delete(...string) (int, error) { return 0, errNoIndex }
 
 // recommendHandler serves a recommend.Model at POST /v1/recommend: the body
 // is a recommend.Request, the answer a recommend.Response, and the model's

@@ -257,38 +257,12 @@ func TestServeThreat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	var logs bytes.Buffer
-	cmd := &cobra.Command{}
-	cmd.SetErr(&logs)
-	go func() {
-		done <- runServe(ctx, cmd, serveFlags{model: run, indexDir: filepath.Join(t.TempDir(), "idx"), addr: "127.0.0.1:0", sync: "group",
-			kind: "flat", metric: "cosine", lim: server.Limits{MaxBatch: 4}, shutdown: 5 * time.Second}, ready)
-	}()
-	var url string
-	select {
-	case addr := <-ready:
-		url = "http://" + addr
-	case err := <-done:
-		t.Fatalf("serve: %v\n%s", err, logs.String())
-	}
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
+	url, stop := serveInProcess(t, serveFlags{model: run, indexDir: filepath.Join(t.TempDir(), "idx"), addr: "127.0.0.1:0", sync: "group",
+		kind: "flat", metric: "cosine", lim: server.Limits{MaxBatch: 4}, shutdown: 5 * time.Second})
+	defer stop()
 	post := func(path, body string) (int, []byte) {
 		t.Helper()
-		resp, err := http.Post(url+path, "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, b
+		return request(t, "POST", url+path, body)
 	}
 
 	// The first two connections of dpkt's DNS/ICMP capture, and two
@@ -397,6 +371,79 @@ func TestServeThreat(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeThreatWithoutIndex serves a threat model with no --index: scoring
+// works, searches find nothing, and writes are refused with 501 (an index
+// kept only in memory would lose them at exit).
+func TestServeThreatWithoutIndex(t *testing.T) {
+	run := trainTinyThreat(t)
+	url, stop := serveInProcess(t, serveFlags{model: run, addr: "127.0.0.1:0", metric: "cosine", shutdown: 5 * time.Second})
+	defer stop()
+	const rec = `{"protocol_type":"tcp","service":"http","flag":"SF","src_bytes":232,"dst_bytes":8153}`
+	if status, b := request(t, "POST", url+"/v1/score", `{"inputs":[`+rec+`]}`); status != 200 || !strings.Contains(string(b), `"is_attack"`) {
+		t.Fatalf("score: %d %s", status, b)
+	}
+	if status, b := request(t, "POST", url+"/v1/search", `{"input":`+rec+`,"k":3}`); status != 200 || !strings.Contains(string(b), `"results":[]`) {
+		t.Fatalf("search: %d %s", status, b)
+	}
+	status, b := request(t, "PUT", url+"/v1/items", `{"items":[{"id":"a","input":`+rec+`}]}`)
+	if status != 501 || !strings.Contains(string(b), "without --index") {
+		t.Fatalf("upsert: %d %s, want 501 naming --index", status, b)
+	}
+	if status, b := request(t, "DELETE", url+"/v1/items/a", ""); status != 501 {
+		t.Fatalf("delete: %d %s, want 501", status, b)
+	}
+}
+
+// serveInProcess runs serve with sf until stop, which shuts it down and
+// fails the test if serve returned an error; it returns the base URL.
+func serveInProcess(t *testing.T, sf serveFlags) (url string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	cmd := &cobra.Command{}
+	cmd.SetErr(&logs)
+	go func() { done <- runServe(ctx, cmd, sf, ready) }()
+	select {
+	case addr := <-ready:
+		url = "http://" + addr
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v\n%s", err, logs.String())
+	}
+	return url, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}
+}
+
+// request sends body (none when empty) with method and returns the status
+// and the response body.
+func request(t *testing.T, method, url, body string) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
 }
 
 // writeIDX writes n 8x8 images (two classes, dark and light) and their

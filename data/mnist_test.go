@@ -113,7 +113,13 @@ func TestMNISTDirSearch(t *testing.T) {
 		env := filepath.Join(t.TempDir(), "goenv")
 		writeFile(t, env, []byte("GOMODCACHE="+root+"\n"))
 		t.Setenv("GOENV", env)
-		t.Setenv("GOTELEMETRY", "off") // no telemetry child writing into the temporary HOME
+		// Telemetry off in the temporary HOME: otherwise the go command
+		// writes counters under $HOME/.config/go/telemetry from a child that
+		// outlives go env, racing the removal of the temporary directory.
+		home := t.TempDir()
+		writeFile(t, filepath.Join(home, ".config", "go", "telemetry", "mode"), []byte("off"))
+		t.Setenv("HOME", home)
+		t.Setenv("XDG_CONFIG_HOME", "")
 		t.Setenv("PATH", filepath.Dir(goBin))
 		if got, err := MNISTDir(); err != nil || got != want {
 			t.Fatalf("got %q, %v; want %q", got, err, want)

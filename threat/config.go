@@ -67,6 +67,7 @@ type SupConConfig struct {
 // NoveltyConfig is the encoder trained on normal records only and its
 // anomaly score.
 type NoveltyConfig struct {
+	Members     int           `yaml:"members" help:"novelty encoders trained from different initialisations; the learned distance is their mean (0 means 1)"`
 	Method      NoveltyMethod `yaml:"method" help:"objective of the novelty encoder: scarf (NT-Xent, other records as negatives) or shifted (a record against corrupted copies of itself)"`
 	Epochs      int           `yaml:"epochs" help:"training epochs on the normal training records"`
 	Rate        float64       `yaml:"rate" help:"corruption rate of the positive view (SCARF's corruption for method scarf)"`
@@ -108,7 +109,7 @@ func Default() Config {
 		SCARF:    SCARFConfig{Epochs: 20, Rate: 0.6, Temperature: 0.5, Batch: 256, LR: 1e-3},
 		SupCon: SupConConfig{Epochs: 20, Temperature: 0.1, Rate: 0.2, Batch: 256, LR: 5e-4,
 			CEWeight: 1, ClassWeight: WeightSqrt},
-		Novelty: NoveltyConfig{Method: NoveltySCARF, Epochs: 5, Rate: 0.2, Negatives: 8, NegRate: 0.3, Temperature: 2,
+		Novelty: NoveltyConfig{Members: 1, Method: NoveltySCARF, Epochs: 5, Rate: 0.2, Negatives: 8, NegRate: 0.3, Temperature: 2,
 			LR: 3e-4, Hidden: []int{512, 512}, Norm: NormLayer, EmbedDim: 16, K: 10, FPR: 0.02, Combine: true,
 			InputWeight: 0},
 		KNN:   KNNConfig{K: 20, Temperature: 0.1},
@@ -193,6 +194,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Features.Categorical == CatEmbedding && c.Novelty.EmbedDim < 1 {
 		bad("novelty.embed_dim: %d, want >= 1", c.Novelty.EmbedDim)
+	}
+	if c.Novelty.Members < 0 || c.Novelty.Members > maxMembers {
+		bad("novelty.members: %d, want 1 to %d", c.Novelty.Members, maxMembers)
 	}
 	if c.Novelty.Epochs < 0 || c.Novelty.K < 1 {
 		bad("novelty.epochs %d must be >= 0 and novelty.k %d >= 1", c.Novelty.Epochs, c.Novelty.K)

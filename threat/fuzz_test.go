@@ -23,7 +23,7 @@ func FuzzModelJSON(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, 0); err != nil {
+		if _, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, max(1, mj.NoveltyMembers), 0); err != nil {
 			return
 		}
 	})

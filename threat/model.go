@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/contrast-ml/contrast/ag"
 	"github.com/contrast-ml/contrast/data"
@@ -41,13 +42,15 @@ type Model struct {
 	// representation to the five categories' logits.
 	Classifier *Encoder
 	Head       *nn.Linear
-	// Novelty is the SCARF encoder trained on normal records only.
-	Novelty *Encoder
+	// Novelty holds the novelty encoders, trained on normal records only
+	// from different initialisations (one unless novelty.members says
+	// more); the learned anomaly distance is the mean of their distances.
+	Novelty []*Encoder
 	// Threshold on the anomaly score, calibrated on validation normals.
 	Threshold float64
 	K         int       // anomaly score: k-th nearest normal
 	Combine   bool      // attack when the head or the anomaly score says so
-	InputKNN  bool      // anomaly score in the input space instead of Novelty's
+	InputKNN  bool      // anomaly score in the input space instead of the learned one
 	KNN       KNNConfig // kNN classification over the embedded training split
 	// LearnedScale and InputScale are the medians of the two distances over
 	// the validation normals (0 in models written before them). InputWeight
@@ -55,11 +58,12 @@ type Model struct {
 	// InputWeight times the input-space distance over InputScale.
 	InputWeight, LearnedScale, InputScale float64
 
-	bank         []float32 // encoded training split (n, Width)
-	bankCategory []int     // its categories
-	trainEmb     []float32 // Classifier representations of the bank, L2-normalised
-	normalEmb    []float32 // Novelty representations of the bank's normal rows, L2-normalised
-	normalInput  []float32 // one-hot inputs of the bank's normal rows
+	bank         []float32   // encoded training split (n, Width)
+	bankCategory []int       // its categories
+	trainEmb     []float32   // Classifier representations of the bank, L2-normalised
+	normalEmb    [][]float32 // per novelty encoder, representations of the bank's normal rows, L2-normalised
+	normalInput  []float32   // one-hot inputs of the bank's normal rows
+	net          *network    // the modules under their saved names, built once
 }
 
 // modelJSON is model.json.
@@ -78,24 +82,45 @@ type modelJSON struct {
 	InputWeight  float64 `json:"input_weight,omitempty"`
 	LearnedScale float64 `json:"learned_scale,omitempty"`
 	InputScale   float64 `json:"input_scale,omitempty"`
+	// Absent from models written before ensembles (0: one novelty encoder).
+	NoveltyMembers int `json:"novelty_members,omitempty"`
 }
 
-// network groups the saved modules under "classifier.", "head." and "novelty.".
+// network groups the saved modules under "classifier.", "head." and
+// "novelty." (the first novelty encoder; the others under "novelty1.",
+// "novelty2.", ...).
 type network struct{ nn.Tree }
 
 // Forward is not used: the parts run separately.
 func (n *network) Forward(*ag.Tape, *ag.Var) *ag.Var { panic("threat: network.Forward") }
 
+// network returns the saved modules, named once: nn.Add prefixes the names
+// of its children in place, so building the tree again would prefix them
+// twice.
 func (m *Model) network() *network {
+	if m.net != nil {
+		return m.net
+	}
 	n := &network{}
 	nn.Add(&n.Tree, "classifier", nn.Module(m.Classifier))
 	nn.Add(&n.Tree, "head", nn.Module(m.Head))
-	nn.Add(&n.Tree, "novelty", nn.Module(m.Novelty))
+	for i, enc := range m.Novelty {
+		name := "novelty"
+		if i > 0 {
+			name += strconv.Itoa(i)
+		}
+		nn.Add(&n.Tree, name, nn.Module(enc))
+	}
+	m.net = n
 	return n
 }
 
-// newModel builds the untrained networks for a pipeline.
-func newModel(p *Pipeline, spec, nspec EncoderSpec, seed uint64) (*Model, error) {
+// maxMembers bounds the novelty encoders of a model.
+const maxMembers = 16
+
+// newModel builds the untrained networks for a pipeline, with members
+// novelty encoders (at least one).
+func newModel(p *Pipeline, spec, nspec EncoderSpec, members int, seed uint64) (*Model, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x6d6f64656c))
 	clf, err := NewEncoder(spec, rng)
 	if err != nil {
@@ -105,9 +130,14 @@ func newModel(p *Pipeline, spec, nspec EncoderSpec, seed uint64) (*Model, error)
 	if err != nil {
 		return nil, err
 	}
-	nov, err := NewEncoder(nspec, rng)
-	if err != nil {
-		return nil, err
+	if members < 1 || members > maxMembers {
+		return nil, fmt.Errorf("threat: %d novelty encoders, want 1 to %d", members, maxMembers)
+	}
+	nov := make([]*Encoder, members)
+	for i := range nov {
+		if nov[i], err = NewEncoder(nspec, rng); err != nil {
+			return nil, err
+		}
 	}
 	return &Model{Pipeline: p, Spec: spec, NoveltySpec: nspec, Classifier: clf, Head: head, Novelty: nov}, nil
 }
@@ -124,7 +154,10 @@ func (m *Model) setBank(x []float32, category []int) {
 			normal = append(normal, x[i*w:(i+1)*w]...)
 		}
 	}
-	m.normalEmb = m.embed(m.Novelty, normal)
+	m.normalEmb = make([][]float32, len(m.Novelty))
+	for i, enc := range m.Novelty {
+		m.normalEmb[i] = m.embed(enc, normal)
+	}
 	m.normalInput = m.Pipeline.OneHot(normal)
 }
 
@@ -269,8 +302,13 @@ func (m *Model) scoreEncoded(x []float32) ([]Score, error) {
 // in the scaled one-hot input space.
 func (m *Model) anomalies(x []float32) (learned, input []float64) {
 	n := len(x) / m.Pipeline.Width()
-	nd := m.Novelty.Dim
-	learned = KthNNDistance(m.embed(m.Novelty, x), n, m.normalEmb, len(m.normalEmb)/nd, nd, m.K)
+	learned = make([]float64, n)
+	for i, enc := range m.Novelty {
+		nd := enc.Dim
+		for j, d := range KthNNDistance(m.embed(enc, x), n, m.normalEmb[i], len(m.normalEmb[i])/nd, nd, m.K) {
+			learned[j] += d / float64(len(m.Novelty))
+		}
+	}
 	ow := m.Pipeline.OneHotWidth()
 	input = KthNNDistance(m.Pipeline.OneHot(x), n, m.normalInput, len(m.normalInput)/ow, ow, m.K)
 	return learned, input
@@ -346,7 +384,7 @@ func argmax(x []float64) int {
 func (m *Model) Save(dir string) error {
 	mj := modelJSON{Format: modelFormat, Pipeline: m.Pipeline, Encoder: m.Spec, Novelty: m.NoveltySpec, Threshold: m.Threshold, K: m.K,
 		Combine: m.Combine, InputKNN: m.InputKNN, KNN: m.KNN, Classes: data.CategoryNames(),
-		InputWeight: m.InputWeight, LearnedScale: m.LearnedScale, InputScale: m.InputScale}
+		InputWeight: m.InputWeight, LearnedScale: m.LearnedScale, InputScale: m.InputScale, NoveltyMembers: len(m.Novelty)}
 	b, err := json.MarshalIndent(mj, "", "  ")
 	if err != nil {
 		return fmt.Errorf("threat: save: %w", err)
@@ -383,7 +421,7 @@ func LoadModel(dir string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("threat: load %q: %w", path, err)
 	}
-	m, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, 0)
+	m, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, max(1, mj.NoveltyMembers), 0)
 	if err != nil {
 		return nil, fmt.Errorf("threat: load %q: %w", path, err)
 	}
@@ -486,6 +524,9 @@ func decodeModelJSON(b []byte) (*modelJSON, error) {
 		if n := s.paramCount(); n > maxParams {
 			return nil, fmt.Errorf("encoder of %d parameters, more than %d", n, maxParams)
 		}
+	}
+	if mj.NoveltyMembers < 0 || mj.NoveltyMembers > maxMembers {
+		return nil, fmt.Errorf("novelty_members %d outside [0, %d]", mj.NoveltyMembers, maxMembers)
 	}
 	if mj.K < 1 || mj.KNN.K < 1 || !(mj.KNN.Temperature > 0) || math.IsNaN(mj.Threshold) {
 		return nil, fmt.Errorf("k %d, knn %+v, threshold %v", mj.K, mj.KNN, mj.Threshold)

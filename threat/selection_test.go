@@ -201,16 +201,12 @@ func (s *selectionSplit) score(cfg Config) (selectionResult, error) {
 	p, w := s.p, s.p.Width()
 	spec := EncoderSpec{Numeric: len(p.Numeric), Vocab: p.Vocab(), Encoding: cfg.Features.Categorical,
 		EmbedDim: cfg.Novelty.EmbedDim, Hidden: cfg.Novelty.Hidden, Dim: cfg.Encoder.Dim, Norm: cfg.Novelty.Norm}
-	m, err := newModel(p, spec, spec, cfg.Seed)
+	m, err := newModel(p, spec, spec, max(1, cfg.Novelty.Members), cfg.Seed)
 	if err != nil {
 		return res, err
 	}
 	m.K = cfg.Novelty.K
-	st, err := noveltyStage(cfg, m.Novelty, s.x, w, s.ref, rand.New(rand.NewPCG(cfg.Seed, 0x68656164)))
-	if err != nil {
-		return res, err
-	}
-	if _, err := st.run(context.Background(), nil); err != nil {
+	if _, err := trainNovelty(context.Background(), cfg, m, s.x, w, s.ref, rand.New(rand.NewPCG(cfg.Seed, 0x68656164)), nil); err != nil {
 		return res, err
 	}
 	m.setBank(gatherRows(s.x, w, s.ref), make([]int, len(s.ref))) // all normal

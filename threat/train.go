@@ -135,7 +135,7 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 		EmbedDim: cfg.Features.EmbedDim, Hidden: slices.Clone(cfg.Encoder.Hidden), Dim: cfg.Encoder.Dim, Norm: cfg.Encoder.Norm}
 	nspec := spec
 	nspec.Hidden, nspec.EmbedDim, nspec.Norm = slices.Clone(cfg.Novelty.Hidden), cfg.Novelty.EmbedDim, cfg.Novelty.Norm
-	m, err := newModel(p, spec, nspec, cfg.Seed)
+	m, err := newModel(p, spec, nspec, max(1, cfg.Novelty.Members), cfg.Seed)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -182,12 +182,7 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 	if len(normalRows) < 2 {
 		return nil, nil, fmt.Errorf("threat: %d normal training records; the novelty encoder needs at least 2", len(normalRows))
 	}
-	ns, err := noveltyStage(cfg, m.Novelty, x, w, normalRows, rng)
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err = ns.run(ctx, log)
-	if err != nil {
+	if r, err = trainNovelty(ctx, cfg, m, x, w, normalRows, rng, log); err != nil {
 		return nil, nil, err
 	}
 	putLosses(metrics, "novelty", r)
@@ -246,16 +241,46 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 	return m, metrics, nil
 }
 
+// trainNovelty trains every novelty encoder of m on rows of x (normal
+// records only), each from its own seed; the result holds the losses
+// averaged over the encoders and the seconds of all of them.
+func trainNovelty(ctx context.Context, cfg Config, m *Model, x []float32, w int, rows []int, rng *rand.Rand, log *slog.Logger) (stageResult, error) {
+	var sum stageResult
+	for i, enc := range m.Novelty {
+		st, err := noveltyStage(cfg, enc, x, w, rows, cfg.Seed+3+noveltySeedStride*uint64(i), rng)
+		if err != nil {
+			return sum, err
+		}
+		r, err := st.run(ctx, log)
+		if err != nil {
+			return sum, err
+		}
+		if sum.Losses == nil {
+			sum.Losses = make([]float64, len(r.Losses))
+		}
+		for e, l := range r.Losses {
+			sum.Losses[e] += l / float64(len(m.Novelty))
+		}
+		sum.Seconds += r.Seconds
+		sum.Steps += r.Steps
+	}
+	return sum, nil
+}
+
+// noveltySeedStride separates the training seeds of the novelty encoders.
+const noveltySeedStride = 1 << 20
+
 // noveltyStage builds the training of the novelty encoder enc on rows of x
 // (normal records only) by cfg.Novelty's method, with corruptions drawn from
-// those rows' marginals; rng initialises SCARF's projection head.
-func noveltyStage(cfg Config, enc *Encoder, x []float32, w int, rows []int, rng *rand.Rand) (*stage, error) {
+// those rows' marginals, shuffled and corrupted from seed; rng initialises
+// SCARF's projection head.
+func noveltyStage(cfg Config, enc *Encoder, x []float32, w int, rows []int, seed uint64, rng *rand.Rand) (*stage, error) {
 	marg, err := augment.FitMarginals(gatherRows(x, w, rows), len(rows), w)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Novelty.Method == NoveltyShifted {
-		return shiftedStage(cfg.Novelty, cfg.SCARF.Batch, cfg.Optim, enc, x, w, rows, marg, cfg.Seed+3), nil
+		return shiftedStage(cfg.Novelty, cfg.SCARF.Batch, cfg.Optim, enc, x, w, rows, marg, seed), nil
 	}
 	proj, err := newHead(enc.Dim, enc.Dim, cfg.Encoder.Proj, rng)
 	if err != nil {
@@ -263,7 +288,7 @@ func noveltyStage(cfg Config, enc *Encoder, x []float32, w int, rows []int, rng 
 	}
 	nc := cfg.SCARF
 	nc.Epochs, nc.Rate, nc.Temperature, nc.LR = cfg.Novelty.Epochs, cfg.Novelty.Rate, cfg.Novelty.Temperature, cfg.Novelty.LR
-	return scarfStage("novelty", nc, cfg.Optim, enc, proj, x, w, rows, marg, cfg.Seed+3), nil
+	return scarfStage("novelty", nc, cfg.Optim, enc, proj, x, w, rows, marg, seed), nil
 }
 
 // noveltyValidation scores the anomaly detector on the training file alone:

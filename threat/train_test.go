@@ -3,6 +3,7 @@ package threat
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -253,6 +254,118 @@ func TestNoveltyMethods(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNoveltyMembers trains three novelty encoders and checks the learned
+// anomaly distance against its definition, the mean over the encoders of each
+// one's distance to the k-th nearest normal of the bank, computed here
+// encoder by encoder; that the encoders differ; and that the model round-trips
+// through Save and LoadModel, as must a model.json written before ensembles
+// (no novelty_members: one encoder).
+func TestNoveltyMembers(t *testing.T) {
+	dir := nslkddDir(t)
+	cfg := smokeConfig(t, dir, t.TempDir())
+	cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs, cfg.Novelty.Members = 0, 1, 1, 3
+	all := mustTable(t, cfg.Train)
+	keep, _, err := data.StratifiedSplit(all.CategoryLabels(), 0.05, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = all.Subset(keep)
+	val, train, _ := data.StratifiedSplit(all.CategoryLabels(), 0.2, 1)
+	m, _, err := fit(context.Background(), cfg, all, train, val, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Novelty) != 3 {
+		t.Fatalf("%d novelty encoders, want 3", len(m.Novelty))
+	}
+	x, err := m.Pipeline.Encode(all.Subset(val))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, w := len(val), m.Pipeline.Width()
+	var normal []float32
+	for i, c := range m.bankCategory {
+		if c == int(data.CategoryNormal) {
+			normal = append(normal, m.bank[i*w:(i+1)*w]...)
+		}
+	}
+	want := make([]float64, n)
+	var first []float64
+	for i, enc := range m.Novelty {
+		ref := m.embed(enc, normal)
+		d := KthNNDistance(m.embed(enc, x), n, ref, len(ref)/enc.Dim, enc.Dim, m.K)
+		if i == 0 {
+			first = d
+		} else if slices.Equal(d, first) {
+			t.Errorf("encoder %d gives the distances of encoder 0", i)
+		}
+		for j, v := range d {
+			want[j] += v / 3
+		}
+	}
+	learned, _ := m.anomalies(x)
+	for j := range want {
+		if math.Abs(learned[j]-want[j]) > 1e-12*max(1, want[j]) {
+			t.Fatalf("row %d: learned distance %v, want the mean %v", j, learned[j], want[j])
+		}
+	}
+
+	out := t.TempDir()
+	if err := m.Save(out); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadModel(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := back.anomalies(x); !slices.Equal(got, learned) {
+		t.Errorf("the loaded model's distances differ from the saved one's")
+	}
+
+	// A one-encoder model, written as before ensembles, loads; saving the
+	// loaded model again keeps the weights' names.
+	cfg.Novelty.Members = 0
+	single, _, err := fit(context.Background(), cfg, all, train, val, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := t.TempDir()
+	if err := single.Save(old); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(old, ModelFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw["novelty_members"] != 1.0 {
+		t.Fatalf("model.json novelty_members %v, want 1", raw["novelty_members"])
+	}
+	delete(raw, "novelty_members")
+	b, _ = json.Marshal(raw)
+	if err := os.WriteFile(filepath.Join(old, ModelFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	one, err := LoadModel(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOne, _ := single.anomalies(x)
+	if got, _ := one.anomalies(x); len(one.Novelty) != 1 || !slices.Equal(got, wantOne) {
+		t.Errorf("the pre-ensemble model loads with %d encoders and the same distances: %v", len(one.Novelty), slices.Equal(got, wantOne))
+	}
+	again := t.TempDir()
+	if err := one.Save(again); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadModel(again); err != nil {
+		t.Errorf("a loaded model saved again does not load: %v", err)
 	}
 }
 

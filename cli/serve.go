@@ -47,8 +47,9 @@ PUT/DELETE /v1/items, score (threat models), /v1/info, /healthz and Prometheus /
 --index is an index directory (contrast index build writes one); when it does not exist
 it is created empty with --kind, --metric and the model's dimension (or --dim). Writes
 are acknowledged only once they are fsynced in the index's log (--sync group shares one
-fsync among concurrent writers). Without --index, a --model is served alone: embed and
-score work, searches find nothing and writes answer 501. --model is a run directory of
+fsync among concurrent writers). Without --index, a --model is served alone: embed,
+similarity and score work, searches find nothing, items by ID are not found (404) and
+writes answer 501; --metric then sets the metric of similarity and search scores. --model is a run directory of
 contrast train; without it, requests must carry vectors or IDs. A threat run (task: threat) takes connection
 records, JSON objects of NSL-KDD's features by name, and also answers POST /v1/score
 with each record's anomaly score, calibrated threshold, attack verdict and category
@@ -79,7 +80,7 @@ SIGINT or SIGTERM stops accepting connections, finishes the requests in flight (
 	f.IntVar(&sf.lim.MaxConcurrent, "concurrency", 0, "requests served at once; more get 429 (default 4*GOMAXPROCS, at least 8)")
 	f.DurationVar(&sf.lim.QueueWait, "queue-wait", 0, "how long a request over the concurrency limit waits for a slot before 429")
 	f.StringVar(&sf.kind, "kind", "hnsw", "index kind when creating one: hnsw or flat")
-	f.StringVar(&sf.metric, "metric", "cosine", "metric when creating an index: cosine, dot or l2")
+	f.StringVar(&sf.metric, "metric", "cosine", "metric when creating an index (or, without --index, of similarity): cosine, dot or l2")
 	f.IntVar(&sf.dim, "dim", 0, "dimension when creating an index without --model")
 	f.StringVar(&sf.sync, "sync", "group", "when writes are fsynced before they are acknowledged: always or group (never loses acknowledged writes on a crash)")
 	f.Int64Var(&sf.compactBytes, "compact-bytes", 256<<20, "compact the index when its log exceeds this many bytes (0: only on exit)")
@@ -177,12 +178,12 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(server.Options{Index: st, Model: model, Recommender: recm, Limits: sf.lim, Token: token, AuthReads: sf.authReads, Logger: log, Registry: reg})
 	if err != nil {
-		closeStore()
+		closeStore(false)
 		return UsageError{err}
 	}
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
-		closeStore()
+		closeStore(false)
 		return fmt.Errorf("serve: %w", err)
 	}
 	timeout := sf.lim.Timeout
@@ -206,7 +207,7 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
-		cerr := closeStore()
+		cerr := closeStore(sf.compactOnExit)
 		return errors.Join(fmt.Errorf("serve: %w", err), cerr)
 	case <-ctx.Done():
 	}
@@ -218,13 +219,13 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 		log.Error("shutdown", "err", serr)
 		hs.Close()
 	}
-	return closeStore()
+	return closeStore(sf.compactOnExit)
 }
 
 // openServeStore opens the index directory of serve, or, without --index,
-// an empty in-memory store for a model that embeds and scores without one.
-// closeStore compacts (with --compact-on-exit) and closes the index.
-func openServeStore(sf serveFlags, modelDim int, log *slog.Logger) (st server.Store, closeStore func() error, err error) {
+// an empty read-only store for a model that embeds and scores without one.
+// closeStore closes the index, compacting it first when compact is set.
+func openServeStore(sf serveFlags, modelDim int, log *slog.Logger) (st server.Store, closeStore func(compact bool) error, err error) {
 	if sf.indexDir == "" {
 		metric, err := index.ParseMetric(sf.metric)
 		if err != nil {
@@ -234,8 +235,8 @@ func openServeStore(sf serveFlags, modelDim int, log *slog.Logger) (st server.St
 		if err != nil {
 			return nil, nil, fmt.Errorf("serve: %w", err)
 		}
-		log.Info("no index: searches find nothing and writes are refused; give --index DIR to store items")
-		return noIndex{flat}, func() error { return nil }, nil
+		log.Info("no index: searches find nothing, items by ID are not found and writes answer 501; give --index DIR to store items")
+		return noIndex{flat}, func(bool) error { return nil }, nil
 	}
 	t0 := time.Now()
 	db, err := openServeIndex(sf, modelDim)
@@ -245,8 +246,8 @@ func openServeStore(sf serveFlags, modelDim int, log *slog.Logger) (st server.St
 	rec := db.Recovery()
 	log.Info("index opened", "dir", sf.indexDir, "kind", db.Kind(), "dim", db.Dim(), "metric", db.Metric(), "items", db.Len(),
 		"log_records_replayed", rec.Records, "torn_bytes_cut", rec.TornBytes, "seconds", time.Since(t0).Seconds())
-	return db, func() error {
-		if sf.compactOnExit {
+	return db, func(compact bool) error {
+		if compact {
 			if err := db.Compact(); err != nil {
 				log.Error("compact on exit", "err", err)
 			}
@@ -259,16 +260,34 @@ func openServeStore(sf serveFlags, modelDim int, log *slog.Logger) (st server.St
 	}, nil
 }
 
-// noIndex is the store of a server started without --index: always empty,
-// it refuses writes with 501 rather than keep items that would be lost at
-// exit.
-type noIndex struct{ *index.Flat }
+// noIndex is the store of a server started without --index: always empty
+// and read-only (server.ReadOnly), so that writes are refused with 501 rather
+// than kept in memory that exit would lose. It forwards the read methods to
+// an empty Flat index; writes never reach it.
+type noIndex struct{ empty *index.Flat }
 
-var errNoIndex = &server.Error{Code: server.CodeNotImplemented,
-	Message: "this server was started without --index: it cannot store items (restart it with --index DIR)"}
+var (
+	_ server.Store    = noIndex{}
+	_ server.ReadOnly = noIndex{}
+)
 
-func (noIndex) Upsert(...index.Item) error    { return errNoIndex }
-func (noIndex) Delete(...string) (int, error) { return 0, errNoIndex }
+func (s noIndex) ReadOnly() bool                   { return true }
+func (s noIndex) Dim() int                         { return s.empty.Dim() }
+func (s noIndex) Metric() index.Metric             { return s.empty.Metric() }
+func (s noIndex) Len() int                         { return 0 }
+func (s noIndex) Get(id string) (index.Item, bool) { return s.empty.Get(id) }
+func (s noIndex) Upsert(...index.Item) error       { return errNoIndex }
+func (s noIndex) Delete(...string) (int, error)    { return 0, errNoIndex }
+func (s noIndex) Search(q []float32, k int, p index.Params) ([]index.Result, error) {
+	return s.empty.Search(q, k, p)
+}
+func (s noIndex) SearchByID(id string, k int, p index.Params) ([]index.Result, error) {
+	return s.empty.SearchByID(id, k, p)
+}
+
+// errNoIndex is what noIndex's writes return, should one get past the
+// server's read-only check.
+var errNoIndex = errors.New("serve: no index to write to")
 
 // recommendHandler serves a recommend.Model at POST /v1/recommend: the body
 // is a recommend.Request, the answer a recommend.Response, and the model's

@@ -17,7 +17,6 @@ import (
 	"github.com/contrast-ml/contrast/internal/npy"
 	"github.com/contrast-ml/contrast/recommend"
 	"github.com/contrast-ml/contrast/server"
-	"github.com/spf13/cobra"
 )
 
 // TestServeUsageErrors checks serve's, loadtest's and index's refusals.
@@ -88,22 +87,9 @@ func TestIndexBuildServeLoadtest(t *testing.T) {
 
 	token := filepath.Join(dir, "token")
 	os.WriteFile(token, []byte("tok\n"), 0o600)
-	ctx, stop := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	var logs bytes.Buffer
-	cmd := &cobra.Command{}
-	cmd.SetErr(&logs)
-	go func() {
-		done <- runServe(ctx, cmd, serveFlags{indexDir: idx, addr: "127.0.0.1:0", tokenFile: token, sync: "group",
-			shutdown: 10 * time.Second, compactOnExit: true}, ready)
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve: %v\n%s", err, logs.String())
-	}
+	url, logs, stop := serveInProcess(t, serveFlags{indexDir: idx, addr: "127.0.0.1:0", tokenFile: token, sync: "group",
+		shutdown: 10 * time.Second, compactOnExit: true})
+	addr := strings.TrimPrefix(url, "http://")
 	rep, err := runLoadtest(context.Background(), loadFlags{addr: addr, clients: 4, duration: 300 * time.Millisecond,
 		mix: "search=0.6,upsert=0.3,get=0.1", k: 5, batch: 2, seed: 1, tokenFile: token}, &bytes.Buffer{})
 	if err != nil {
@@ -124,9 +110,6 @@ func TestIndexBuildServeLoadtest(t *testing.T) {
 		t.Fatalf("JSON report %s", b)
 	}
 	stop() // graceful shutdown
-	if err := <-done; err != nil {
-		t.Fatalf("serve: %v\n%s", err, logs.String())
-	}
 	if !strings.Contains(logs.String(), `msg="index closed"`) {
 		t.Fatalf("no clean close:\n%s", logs.String())
 	}

@@ -257,7 +257,7 @@ func TestServeThreat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, stop := serveInProcess(t, serveFlags{model: run, indexDir: filepath.Join(t.TempDir(), "idx"), addr: "127.0.0.1:0", sync: "group",
+	url, _, stop := serveInProcess(t, serveFlags{model: run, indexDir: filepath.Join(t.TempDir(), "idx"), addr: "127.0.0.1:0", sync: "group",
 		kind: "flat", metric: "cosine", lim: server.Limits{MaxBatch: 4}, shutdown: 5 * time.Second})
 	defer stop()
 	post := func(path, body string) (int, []byte) {
@@ -327,20 +327,14 @@ func TestServeThreat(t *testing.T) {
 	if status, b := post("/v1/embed", `{"inputs":[`+recs[3]+`]}`); status != 200 || !strings.Contains(string(b), `"dim":16`) {
 		t.Fatalf("embed: %d %s", status, b)
 	}
-	req, _ := http.NewRequest("PUT", url+"/v1/items", strings.NewReader(`{"items":[{"id":"flood","input":`+recs[3]+`},{"id":"web","input":`+recs[2]+`}]}`))
-	if r, err := http.DefaultClient.Do(req); err != nil || r.StatusCode != 200 {
-		t.Fatalf("upsert: %v %v", r, err)
+	if status, b := request(t, "PUT", url+"/v1/items", `{"items":[{"id":"flood","input":`+recs[3]+`},{"id":"web","input":`+recs[2]+`}]}`); status != 200 {
+		t.Fatalf("upsert: %d %s", status, b)
 	}
 	if status, b := post("/v1/search", `{"input":`+recs[3]+`,"k":1}`); status != 200 || !strings.Contains(string(b), `"id":"flood"`) {
 		t.Fatalf("search by a record: %d %s", status, b)
 	}
-	r, err := http.Get(url + "/v1/info")
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, _ := io.ReadAll(r.Body)
-	r.Body.Close()
-	if !strings.Contains(string(info), `"modality":"tabular"`) || !strings.Contains(string(info), `"scorer":true`) {
+	_, info := request(t, "GET", url+"/v1/info", "")
+	if strings.Contains(string(info), "read_only") || !strings.Contains(string(info), `"modality":"tabular"`) || !strings.Contains(string(info), `"scorer":true`) {
 		t.Errorf("info %s", info)
 	}
 
@@ -378,7 +372,7 @@ func TestServeThreat(t *testing.T) {
 // kept only in memory would lose them at exit).
 func TestServeThreatWithoutIndex(t *testing.T) {
 	run := trainTinyThreat(t)
-	url, stop := serveInProcess(t, serveFlags{model: run, addr: "127.0.0.1:0", metric: "cosine", shutdown: 5 * time.Second})
+	url, _, stop := serveInProcess(t, serveFlags{model: run, addr: "127.0.0.1:0", metric: "cosine", shutdown: 5 * time.Second})
 	defer stop()
 	const rec = `{"protocol_type":"tcp","service":"http","flag":"SF","src_bytes":232,"dst_bytes":8153}`
 	if status, b := request(t, "POST", url+"/v1/score", `{"inputs":[`+rec+`]}`); status != 200 || !strings.Contains(string(b), `"is_attack"`) {
@@ -387,25 +381,35 @@ func TestServeThreatWithoutIndex(t *testing.T) {
 	if status, b := request(t, "POST", url+"/v1/search", `{"input":`+rec+`,"k":3}`); status != 200 || !strings.Contains(string(b), `"results":[]`) {
 		t.Fatalf("search: %d %s", status, b)
 	}
+	if status, b := request(t, "POST", url+"/v1/search", `{"id":"a","k":3}`); status != 404 {
+		t.Fatalf("search by ID: %d %s, want 404", status, b)
+	}
 	status, b := request(t, "PUT", url+"/v1/items", `{"items":[{"id":"a","input":`+rec+`}]}`)
-	if status != 501 || !strings.Contains(string(b), "without --index") {
-		t.Fatalf("upsert: %d %s, want 501 naming --index", status, b)
+	if status != 501 || !strings.Contains(string(b), "without an index") {
+		t.Fatalf("upsert: %d %s, want 501 saying there is no index", status, b)
 	}
 	if status, b := request(t, "DELETE", url+"/v1/items/a", ""); status != 501 {
 		t.Fatalf("delete: %d %s, want 501", status, b)
 	}
+	if status, b := request(t, "GET", url+"/v1/info", ""); status != 200 || !strings.Contains(string(b), `"read_only":true`) {
+		t.Fatalf("info: %d %s, want read_only", status, b)
+	}
+	if status, b := request(t, "GET", url+"/healthz", ""); status != 200 || !strings.Contains(string(b), `"items":0`) {
+		t.Fatalf("healthz: %d %s", status, b)
+	}
 }
 
 // serveInProcess runs serve with sf until stop, which shuts it down and
-// fails the test if serve returned an error; it returns the base URL.
-func serveInProcess(t *testing.T, sf serveFlags) (url string, stop func()) {
+// fails the test if serve returned an error; it returns the base URL and
+// serve's log, complete once stop has returned.
+func serveInProcess(t *testing.T, sf serveFlags) (url string, logs *bytes.Buffer, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	var logs bytes.Buffer
+	logs = &bytes.Buffer{}
 	cmd := &cobra.Command{}
-	cmd.SetErr(&logs)
+	cmd.SetErr(logs)
 	go func() { done <- runServe(ctx, cmd, sf, ready) }()
 	select {
 	case addr := <-ready:
@@ -414,10 +418,10 @@ func serveInProcess(t *testing.T, sf serveFlags) (url string, stop func()) {
 		cancel()
 		t.Fatalf("serve: %v\n%s", err, logs.String())
 	}
-	return url, func() {
+	return url, logs, func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
+			t.Errorf("serve: %v\n%s", err, logs.String())
 		}
 	}
 }

@@ -93,6 +93,8 @@ type Info struct {
 		Dim    int    `json:"dim"`
 		Metric string `json:"metric"`
 		Items  int    `json:"items"`
+		// ReadOnly: the server keeps no items (started without an index).
+		ReadOnly bool `json:"read_only"`
 	} `json:"index"`
 	Model       *ModelInfo `json:"model"`
 	Verifier    bool       `json:"verifier"`

@@ -35,10 +35,11 @@ type (
 	}
 	infoResponse struct {
 		Index struct {
-			Kind   string `json:"kind,omitempty"`
-			Dim    int    `json:"dim"`
-			Metric string `json:"metric"`
-			Items  int    `json:"items"`
+			Kind     string `json:"kind,omitempty"`
+			Dim      int    `json:"dim"`
+			Metric   string `json:"metric"`
+			Items    int    `json:"items"`
+			ReadOnly bool   `json:"read_only,omitempty"`
 		} `json:"index"`
 		Model       *ModelInfo `json:"model"`
 		Verifier    bool       `json:"verifier"`
@@ -208,7 +209,19 @@ func Score(m index.Metric, a, b []float32) float64 {
 	return dot
 }
 
+// readOnly reports whether the store keeps no items (see ReadOnly).
+func (s *Server) readOnly() bool {
+	ro, ok := s.st.(ReadOnly)
+	return ok && ro.ReadOnly()
+}
+
+// errReadOnly answers writes to a read-only store.
+var errReadOnly = &Error{Code: CodeNotImplemented, Message: "this server keeps no items: it was started without an index"}
+
 func (s *Server) upsert(r *http.Request, body []byte) (any, error) {
+	if s.readOnly() {
+		return nil, errReadOnly
+	}
 	req, err := decodeUpsert(body, s.lim, s.st.Dim())
 	if err != nil {
 		return nil, err
@@ -252,6 +265,9 @@ func (s *Server) getItem(r *http.Request, _ []byte) (any, error) {
 }
 
 func (s *Server) deleteItem(r *http.Request, _ []byte) (any, error) {
+	if s.readOnly() {
+		return nil, errReadOnly
+	}
 	id := r.PathValue("id")
 	if err := r.Context().Err(); err != nil {
 		return nil, err
@@ -302,6 +318,7 @@ func (s *Server) info(*http.Request, []byte) (any, error) {
 		resp.Index.Kind = k.Kind().String()
 	}
 	resp.Index.Dim, resp.Index.Metric, resp.Index.Items = s.st.Dim(), s.st.Metric().String(), s.st.Len()
+	resp.Index.ReadOnly = s.readOnly()
 	if s.model != nil {
 		mi := s.model.Info()
 		resp.Model = &mi

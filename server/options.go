@@ -26,6 +26,12 @@ type Store interface {
 	Delete(ids ...string) (int, error)
 }
 
+// ReadOnly is implemented by a Store that keeps no items, such as the empty
+// store of a server started without an index: when ReadOnly reports true,
+// PUT and DELETE /v1/items answer 501 not_implemented before decoding or
+// embedding anything, and GET /v1/info says "read_only": true.
+type ReadOnly interface{ ReadOnly() bool }
+
 // Limits bound what one request may ask. Zero fields take the defaults.
 type Limits struct {
 	// MaxBody is the largest request body in bytes (default 16 MiB); larger

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -287,4 +288,66 @@ func TestScore(t *testing.T) {
 	if got := server.Score(index.Cosine, a, []float32{0, 0, 0}); got != 0 {
 		t.Fatalf("cosine with a zero vector = %v, want 0", got)
 	}
+}
+
+// readOnlyStore is an empty Store that reports server.ReadOnly; its writes
+// fail the test, since the server must refuse them before reaching it.
+type readOnlyStore struct {
+	*index.Flat
+	t *testing.T
+}
+
+func (s readOnlyStore) ReadOnly() bool { return true }
+func (s readOnlyStore) Upsert(...index.Item) error {
+	s.t.Error("Upsert reached a read-only store")
+	return nil
+}
+func (s readOnlyStore) Delete(...string) (int, error) {
+	s.t.Error("Delete reached a read-only store")
+	return 0, nil
+}
+
+// TestReadOnlyStore checks that a store reporting ReadOnly gets no writes:
+// PUT and DELETE /v1/items answer 501 not_implemented, even for a body that
+// would not decode, and /v1/info says read_only.
+func TestReadOnlyStore(t *testing.T) {
+	flat, err := index.NewFlat(index.Config{Dim: 4, Metric: index.Cosine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := start(t, server.Options{Index: readOnlyStore{flat, t}})
+	ctx := context.Background()
+	_, err = ts.c.Upsert(ctx, client.Item{ID: "a", Vector: []float32{1, 0, 0, 0}})
+	wantCode(t, err, "not_implemented", 501)
+	wantCode(t, ts.c.Delete(ctx, "a"), "not_implemented", 501)
+	resp, err := http.DefaultClient.Do(mustRequest(t, "PUT", ts.url+"/v1/items", `{"items": "not a list"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 501 {
+		t.Errorf("PUT of a malformed body: %d, want 501", resp.StatusCode)
+	}
+	info, err := ts.c.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.Index.ReadOnly || info.Index.Items != 0 {
+		t.Errorf("info index %+v, want read_only and no items", info.Index)
+	}
+	// A writable store says so by leaving read_only out.
+	plain := start(t, server.Options{Index: flat})
+	if info, err := plain.c.Info(ctx); err != nil || info.Index.ReadOnly {
+		t.Errorf("info of a writable store: %+v, %v", info, err)
+	}
+}
+
+func mustRequest(t *testing.T, method, url, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return req
 }

@@ -107,7 +107,8 @@ type selectionSplit struct {
 	attacks    []int // every attack of the file
 }
 
-// newSelectionSplit reads cfg.Train, splits it as Train does, fits the
+// newSelectionSplit reads cfg.Train, splits it as Train does (without
+// cfg.Limit: the whole file), fits the
 // pipeline on the training split and holds out whole clusters of its normals
 // (k-means with the given number of clusters, in the scaled one-hot input
 // space) until a fraction frac of them is held out.
@@ -194,8 +195,10 @@ type selectionResult struct {
 	learned, input [len(selectionFigures)]float64
 }
 
-// score trains cfg's novelty encoder on the reference normals and scores the
-// held-out normals and the attacks against them.
+// score trains cfg's novelty encoders on the reference normals and scores
+// the held-out normals and the attacks against them. The encoders start
+// from cfg.Seed but not from the weights fit draws at that seed (fit draws
+// the classifier first), so its seeds match Train's only in name.
 func (s *selectionSplit) score(cfg Config) (selectionResult, error) {
 	var res selectionResult
 	p, w := s.p, s.p.Width()
@@ -210,12 +213,12 @@ func (s *selectionSplit) score(cfg Config) (selectionResult, error) {
 		return res, err
 	}
 	m.setBank(gatherRows(s.x, w, s.ref), make([]int, len(s.ref))) // all normal
+	var dist [3][2][]float64                                      // random, grouped, attacks; learned, input
+	for i, rows := range [][]int{s.random, s.grouped, s.attacks} {
+		dist[i][0], dist[i][1] = m.anomalies(gatherRows(s.x, w, rows))
+	}
 	for space, out := range []*[len(selectionFigures)]float64{&res.learned, &res.input} {
-		scores := func(rows []int) []float64 {
-			l, in := m.anomalies(gatherRows(s.x, w, rows))
-			return [][]float64{l, in}[space]
-		}
-		random, grouped, attacks := scores(s.random), scores(s.grouped), scores(s.attacks)
+		random, grouped, attacks := dist[0][space], dist[1][space], dist[2][space]
 		of := func(keep func(r int) bool) []float64 {
 			var a []float64
 			for i, r := range s.attacks {

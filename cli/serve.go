@@ -287,7 +287,7 @@ func (s noIndex) SearchByID(id string, k int, p index.Params) ([]index.Result, e
 
 // errNoIndex is what noIndex's writes return, should one get past the
 // server's read-only check.
-var errNoIndex = errors.New("serve: no index to write to")
+var errNoIndex = &server.Error{Code: server.CodeNotImplemented, Message: "this server keeps no items (it has no index to write to)"}
 
 // recommendHandler serves a recommend.Model at POST /v1/recommend: the body
 // is a recommend.Request, the answer a recommend.Response, and the model's

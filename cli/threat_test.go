@@ -385,7 +385,7 @@ func TestServeThreatWithoutIndex(t *testing.T) {
 		t.Fatalf("search by ID: %d %s, want 404", status, b)
 	}
 	status, b := request(t, "PUT", url+"/v1/items", `{"items":[{"id":"a","input":`+rec+`}]}`)
-	if status != 501 || !strings.Contains(string(b), "without an index") {
+	if status != 501 || !strings.Contains(string(b), "no index") {
 		t.Fatalf("upsert: %d %s, want 501 saying there is no index", status, b)
 	}
 	if status, b := request(t, "DELETE", url+"/v1/items/a", ""); status != 501 {

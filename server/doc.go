@@ -22,6 +22,10 @@
 // A QUERY is exactly one of a vector of the index dimension, the ID of a
 // stored item, or a raw input for the Model. Package client is the Go client.
 //
+// A Store that implements ReadOnly and reports true keeps no items (contrast
+// serve without --index): PUT and DELETE /v1/items answer 501 after the
+// token check, and /v1/info says "read_only": true.
+//
 // # Models
 //
 // Model is two methods, Info and Embed(ctx, []json.RawMessage), so that image,

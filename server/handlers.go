@@ -216,7 +216,7 @@ func (s *Server) readOnly() bool {
 }
 
 // errReadOnly answers writes to a read-only store.
-var errReadOnly = &Error{Code: CodeNotImplemented, Message: "this server keeps no items: it was started without an index"}
+var errReadOnly = &Error{Code: CodeNotImplemented, Message: "this server keeps no items (it has no index to write to)"}
 
 func (s *Server) upsert(r *http.Request, body []byte) (any, error) {
 	if s.readOnly() {

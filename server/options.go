@@ -28,8 +28,9 @@ type Store interface {
 
 // ReadOnly is implemented by a Store that keeps no items, such as the empty
 // store of a server started without an index: when ReadOnly reports true,
-// PUT and DELETE /v1/items answer 501 not_implemented before decoding or
-// embedding anything, and GET /v1/info says "read_only": true.
+// PUT and DELETE /v1/items answer 501 not_implemented (after the token check
+// and the body-size limit, before decoding or embedding anything), and GET
+// /v1/info says "read_only": true.
 type ReadOnly interface{ ReadOnly() bool }
 
 // Limits bound what one request may ask. Zero fields take the defaults.

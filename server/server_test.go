@@ -335,6 +335,16 @@ func TestReadOnlyStore(t *testing.T) {
 	if !info.Index.ReadOnly || info.Index.Items != 0 {
 		t.Errorf("info index %+v, want read_only and no items", info.Index)
 	}
+	// With a token, an unauthenticated write is refused for the token first.
+	guarded := start(t, server.Options{Index: readOnlyStore{flat, t}, Token: "tok"})
+	_, err = guarded.c.Upsert(ctx, client.Item{ID: "a", Vector: []float32{1, 0, 0, 0}})
+	wantCode(t, err, "unauthorized", 401)
+	authed, err := client.New(guarded.url, client.WithToken("tok"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = authed.Upsert(ctx, client.Item{ID: "a", Vector: []float32{1, 0, 0, 0}})
+	wantCode(t, err, "not_implemented", 501)
 	// A writable store says so by leaving read_only out.
 	plain := start(t, server.Options{Index: flat})
 	if info, err := plain.c.Info(ctx); err != nil || info.Index.ReadOnly {

@@ -196,7 +196,7 @@ func (c *Config) Validate() error {
 		bad("novelty.embed_dim: %d, want >= 1", c.Novelty.EmbedDim)
 	}
 	if c.Novelty.Members < 0 || c.Novelty.Members > maxMembers {
-		bad("novelty.members: %d, want 1 to %d", c.Novelty.Members, maxMembers)
+		bad("novelty.members: %d, want 0 (one encoder) to %d", c.Novelty.Members, maxMembers)
 	}
 	if c.Novelty.Epochs < 0 || c.Novelty.K < 1 {
 		bad("novelty.epochs %d must be >= 0 and novelty.k %d >= 1", c.Novelty.Epochs, c.Novelty.K)

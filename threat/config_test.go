@@ -55,3 +55,18 @@ func TestConfigFlags(t *testing.T) {
 		t.Error("unknown normalisation accepted")
 	}
 }
+
+// TestValidateMembers checks the bounds of novelty.members: 0 (one encoder)
+// to maxMembers.
+func TestValidateMembers(t *testing.T) {
+	for _, c := range []struct {
+		members int
+		ok      bool
+	}{{-1, false}, {0, true}, {1, true}, {maxMembers, true}, {maxMembers + 1, false}} {
+		cfg := Default()
+		cfg.Novelty.Members = c.members
+		if err := cfg.Validate(); (err == nil) != c.ok {
+			t.Errorf("members %d: error %v, want ok %v", c.members, err, c.ok)
+		}
+	}
+}

@@ -90,7 +90,7 @@ func evaluate(m *Model, t *data.Table) (map[string]float64, error) {
 //     the embedded training split);
 //   - auroc_anomaly and ap_anomaly: the model's anomaly score (the one its
 //     threshold applies to) against attack/normal; the same for the distance
-//     to the k-th nearest normal in the novelty encoder's space alone
+//     to the k-th nearest normal in the novelty encoders' space alone (their mean)
 //     (suffix _learned) and, the baseline, in the scaled input space (suffix
 //     _input_knn); auroc_head, the head's 1 - P(normal);
 //   - anomaly_fpr and anomaly_recall: the fractions of normals and attacks

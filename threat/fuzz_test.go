@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/contrast-ml/contrast/nn"
 )
 
 // FuzzModelJSON: model.json never panics the decoder, and what it accepts
@@ -17,16 +19,50 @@ func FuzzModelJSON(f *testing.F) {
 	good, _ := json.Marshal(modelJSON{Format: modelFormat, Pipeline: p, Encoder: spec, Novelty: spec, K: 2,
 		KNN: KNNConfig{K: 3, Temperature: 0.1}})
 	f.Add(good)
+	three, _ := json.Marshal(modelJSON{Format: modelFormat, Pipeline: p, Encoder: spec, Novelty: spec, K: 2,
+		KNN: KNNConfig{K: 3, Temperature: 0.1}, NoveltyMembers: 3})
+	f.Add(three)
 	f.Add([]byte(`{"format":"contrast-threat/1","pipeline":{"numeric":[]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		mj, err := decodeModelJSON(b)
 		if err != nil {
 			return
 		}
-		if _, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, max(1, mj.NoveltyMembers), 0); err != nil {
+		m, err := newModel(mj.Pipeline, mj.Encoder, mj.Novelty, max(1, mj.NoveltyMembers), 0)
+		if err != nil {
 			return
 		}
+		// The encoders hold at most maxParams; the head adds its own.
+		if n := nn.ParamCount(m.network()); n > maxParams+Classes*(mj.Encoder.Dim+1) {
+			t.Fatalf("model of %d parameters accepted; its encoders may hold %d", n, maxParams)
+		}
 	})
+}
+
+// TestModelJSONMembers checks the bounds on novelty_members: absent or 0
+// means one encoder, 16 is the most, and the encoders' parameters count
+// once per member against maxParams.
+func TestModelJSONMembers(t *testing.T) {
+	p := &Pipeline{
+		Numeric:     []NumericColumn{{Name: "count", Log: true, Mean: 1, Std: 2}},
+		Categorical: []CategoricalColumn{{Name: "proto", Levels: []string{"tcp", "udp"}}},
+	}
+	small := EncoderSpec{Numeric: 1, Vocab: []int{3}, EmbedDim: 2, Hidden: []int{4}, Dim: 3}
+	big := small
+	big.Hidden = []int{4096, 4096} // about 16.8 million parameters: fits once, not 16 times
+	for _, c := range []struct {
+		members int
+		spec    EncoderSpec
+		ok      bool
+	}{{-1, small, false}, {0, small, true}, {1, small, true}, {16, small, true}, {17, small, false},
+		{1, big, true}, {16, big, false}} {
+		b, _ := json.Marshal(modelJSON{Format: modelFormat, Pipeline: p, Encoder: small, Novelty: c.spec, K: 2,
+			KNN: KNNConfig{K: 3, Temperature: 0.1}, NoveltyMembers: c.members})
+		_, err := decodeModelJSON(b)
+		if (err == nil) != c.ok {
+			t.Errorf("novelty_members %d, novelty hidden %v: error %v, want ok %v", c.members, c.spec.Hidden, err, c.ok)
+		}
+	}
 }
 
 // FuzzRecordsJSON: records from a JSON body (a server request) either fail

@@ -22,7 +22,7 @@ import (
 // Files of a model directory.
 const (
 	ModelFile   = "model.json"        // format, feature pipeline, encoder spec, calibration
-	WeightsFile = "model.safetensors" // classifier encoder, head, novelty encoder
+	WeightsFile = "model.safetensors" // classifier encoder, head, novelty encoders (novelty., novelty1., ...)
 	BankFile    = "bank.safetensors"  // the encoded training split and its categories
 	MetricsFile = "metrics.json"
 	ConfigFile  = "config.yaml"
@@ -98,7 +98,7 @@ func (n *network) Forward(*ag.Tape, *ag.Var) *ag.Var { panic("threat: network.Fo
 // of its children in place, so building the tree again would prefix them
 // twice.
 func (m *Model) network() *network {
-	if m.net != nil {
+	if m.net != nil && len(m.net.Children()) == 2+len(m.Novelty) {
 		return m.net
 	}
 	n := &network{}
@@ -228,7 +228,8 @@ type Score struct {
 	Anomaly float64 `json:"anomaly"`
 	Novel   bool    `json:"novel"`
 	// LearnedAnomaly is the distance to the K-th nearest normal training
-	// record in the novelty encoder's space.
+	// record in the novelty encoder's space (the mean over the encoders of a
+	// model with several).
 	LearnedAnomaly float64 `json:"learned_anomaly"`
 	// InputAnomaly is the same distance in the scaled one-hot input space
 	// (the baseline).
@@ -298,8 +299,8 @@ func (m *Model) scoreEncoded(x []float32) ([]Score, error) {
 }
 
 // anomalies returns the anomaly scores of encoded rows x: the distance to
-// the K-th nearest normal training record in the novelty encoder's space and
-// in the scaled one-hot input space.
+// the K-th nearest normal training record in the novelty encoders' spaces
+// (their mean) and in the scaled one-hot input space.
 func (m *Model) anomalies(x []float32) (learned, input []float64) {
 	n := len(x) / m.Pipeline.Width()
 	learned = make([]float64, n)
@@ -466,7 +467,8 @@ func LoadModel(dir string) (*Model, error) {
 // that a corrupt file cannot make NewEncoder allocate gigabytes.
 const maxWidth = 1 << 16
 
-// maxParams bounds the parameters of one encoder read from model.json (256 MiB of float32).
+// maxParams bounds the parameters of all the encoders that model.json
+// describes, the novelty encoders counted once each (256 MiB of float32).
 const maxParams = 1 << 26
 
 // paramCount is the number of parameters NewEncoder allocates for s, whose
@@ -527,6 +529,9 @@ func decodeModelJSON(b []byte) (*modelJSON, error) {
 	}
 	if mj.NoveltyMembers < 0 || mj.NoveltyMembers > maxMembers {
 		return nil, fmt.Errorf("novelty_members %d outside [0, %d]", mj.NoveltyMembers, maxMembers)
+	}
+	if n := mj.Encoder.paramCount() + max(1, mj.NoveltyMembers)*mj.Novelty.paramCount(); n > maxParams {
+		return nil, fmt.Errorf("encoders of %d parameters in all, more than %d", n, maxParams)
 	}
 	if mj.K < 1 || mj.KNN.K < 1 || !(mj.KNN.Temperature > 0) || math.IsNaN(mj.Threshold) {
 		return nil, fmt.Errorf("k %d, knn %+v, threshold %v", mj.K, mj.KNN, mj.Threshold)

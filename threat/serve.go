@@ -161,7 +161,7 @@ func DecodeRecords(inputs []json.RawMessage) ([]Record, error) {
 type Verdict struct {
 	// Anomaly is the anomaly score that the threshold applies to (Score's
 	// Anomaly): the distance to the K-th nearest normal training record in
-	// the novelty encoder's space, or in the input space for a model with
+	// the novelty encoder's space (the mean over several encoders), or in the input space for a model with
 	// InputKNN, or with input_weight > 0 the weighted sum of the two, each
 	// divided by its median over the validation normals.
 	Anomaly float64 `json:"anomaly"`

@@ -33,7 +33,7 @@ import (
 //     fit the feature pipeline on the rest;
 //  2. SCARF pre-training of the classifier encoder on all training records;
 //  3. SupCon fine-tuning with a class-weighted linear head alongside;
-//  4. SCARF training of the novelty encoder on the normal training records;
+//  4. training of the novelty encoder(s) on the normal training records;
 //  5. calibrate the anomaly threshold on the validation normals;
 //  6. score the test file (never seen before this step).
 func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (map[string]float64, error) {

@@ -216,12 +216,14 @@ func conformance(t *testing.T, v variant, m Metric) {
 	})
 
 	t.Run("SearchByID", func(t *testing.T) {
-		// Twenty stored vectors: an HNSW graph built by several workers differs
-		// from run to run, and four queries (40 neighbours) made the recall
-		// estimate too coarse for a fixed bar (0.925 = 37/40 seen under load).
+		// Eighty stored vectors: an HNSW graph built by several workers differs
+		// from run to run, and a few poorly linked items weigh heavily in a
+		// small sample. Four queries gave 0.925 under load and twenty gave
+		// 0.945 (CI, hnsw-int8global-rerank with dot; 0.997 on average on a
+		// quiet machine), against a bar of 0.95.
 		var sum float64
 		var byID []int
-		for i := 17; i < confN; i += confN / 20 {
+		for i := 7; i < confN; i += confN / 80 {
 			byID = append(byID, i)
 		}
 		for _, i := range byID {

@@ -246,8 +246,12 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 // averaged over the encoders and the seconds of all of them.
 func trainNovelty(ctx context.Context, cfg Config, m *Model, x []float32, w int, rows []int, rng *rand.Rand, log *slog.Logger) (stageResult, error) {
 	var sum stageResult
+	marg, err := augment.FitMarginals(gatherRows(x, w, rows), len(rows), w)
+	if err != nil {
+		return sum, err
+	}
 	for i, enc := range m.Novelty {
-		st, err := noveltyStage(cfg, enc, x, w, rows, cfg.Seed+3+noveltySeedStride*uint64(i), rng)
+		st, err := noveltyStage(cfg, enc, x, w, rows, marg, cfg.Seed+3+noveltySeedStride*uint64(i), rng)
 		if err != nil {
 			return sum, err
 		}
@@ -272,13 +276,9 @@ const noveltySeedStride = 1 << 20
 
 // noveltyStage builds the training of the novelty encoder enc on rows of x
 // (normal records only) by cfg.Novelty's method, with corruptions drawn from
-// those rows' marginals, shuffled and corrupted from seed; rng initialises
-// SCARF's projection head.
-func noveltyStage(cfg Config, enc *Encoder, x []float32, w int, rows []int, seed uint64, rng *rand.Rand) (*stage, error) {
-	marg, err := augment.FitMarginals(gatherRows(x, w, rows), len(rows), w)
-	if err != nil {
-		return nil, err
-	}
+// marg (those rows' marginals), shuffled and corrupted from seed; rng
+// initialises SCARF's projection head.
+func noveltyStage(cfg Config, enc *Encoder, x []float32, w int, rows []int, marg *augment.Marginals, seed uint64, rng *rand.Rand) (*stage, error) {
 	if cfg.Novelty.Method == NoveltyShifted {
 		return shiftedStage(cfg.Novelty, cfg.SCARF.Batch, cfg.Optim, enc, x, w, rows, marg, seed), nil
 	}

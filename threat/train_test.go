@@ -128,6 +128,28 @@ func TestTrainSmoke(t *testing.T) {
 	}
 }
 
+// fitSlice fits cfg on a stratified fraction frac of its training file, of
+// which 20% is the validation split: the model, the training-side metrics,
+// the slice and its validation rows.
+func fitSlice(t *testing.T, cfg Config, frac float64) (m *Model, metrics map[string]float64, all *data.Table, val []int) {
+	t.Helper()
+	all = mustTable(t, cfg.Train)
+	keep, _, err := data.StratifiedSplit(all.CategoryLabels(), frac, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = all.Subset(keep)
+	val, train, err := data.StratifiedSplit(all.CategoryLabels(), 0.2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, metrics, err = fit(context.Background(), cfg, all, train, val, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, metrics, all, val
+}
+
 func mustTable(t *testing.T, spec string) *data.Table {
 	t.Helper()
 	tab, err := readNSLKDD(spec)
@@ -142,17 +164,7 @@ func TestScoreRecordsFromPcap(t *testing.T) {
 	dir := nslkddDir(t)
 	cfg := smokeConfig(t, dir, t.TempDir())
 	cfg.Limit, cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs = 800, 0, 1, 0
-	all := mustTable(t, cfg.Train)
-	keep, _, err := data.StratifiedSplit(all.CategoryLabels(), 0.03, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all = all.Subset(keep)
-	val, train, _ := data.StratifiedSplit(all.CategoryLabels(), 0.2, 1)
-	m, _, err := fit(context.Background(), cfg, all, train, val, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, _, _, _ := fitSlice(t, cfg, 0.03)
 	flows, err := ReadPcap(filepath.Join("testdata", "http.pcap"))
 	if err != nil {
 		t.Fatal(err)
@@ -190,18 +202,8 @@ func TestNoveltyMethods(t *testing.T) {
 			cfg := smokeConfig(t, dir, t.TempDir())
 			cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs = 0, 1, 2
 			cfg.Novelty.Method, cfg.Novelty.InputWeight = c.method, c.weight
-			all := mustTable(t, cfg.Train)
-			keep, _, err := data.StratifiedSplit(all.CategoryLabels(), 0.05, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			all = all.Subset(keep)
+			m, metrics, all, val := fitSlice(t, cfg, 0.05)
 			labels := all.CategoryLabels()
-			val, train, _ := data.StratifiedSplit(labels, 0.2, 1)
-			m, metrics, err := fit(context.Background(), cfg, all, train, val, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if l := metrics["novelty_loss_last"]; !(l > 0) || math.IsInf(l, 0) {
 				t.Errorf("novelty loss %v", l)
 			}
@@ -267,17 +269,7 @@ func TestNoveltyMembers(t *testing.T) {
 	dir := nslkddDir(t)
 	cfg := smokeConfig(t, dir, t.TempDir())
 	cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs, cfg.Novelty.Members = 0, 1, 1, 3
-	all := mustTable(t, cfg.Train)
-	keep, _, err := data.StratifiedSplit(all.CategoryLabels(), 0.05, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all = all.Subset(keep)
-	val, train, _ := data.StratifiedSplit(all.CategoryLabels(), 0.2, 1)
-	m, _, err := fit(context.Background(), cfg, all, train, val, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, _, all, val := fitSlice(t, cfg, 0.05)
 	if len(m.Novelty) != 3 {
 		t.Fatalf("%d novelty encoders, want 3", len(m.Novelty))
 	}
@@ -328,10 +320,7 @@ func TestNoveltyMembers(t *testing.T) {
 	// A one-encoder model, written as before ensembles, loads; saving the
 	// loaded model again keeps the weights' names.
 	cfg.Novelty.Members = 0
-	single, _, err := fit(context.Background(), cfg, all, train, val, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	single, _, _, _ := fitSlice(t, cfg, 0.05)
 	old := t.TempDir()
 	if err := single.Save(old); err != nil {
 		t.Fatal(err)

@@ -44,7 +44,13 @@ const (
 
 func (v variant) open(t *testing.T, m Metric) Index {
 	t.Helper()
-	cfg := Config{Dim: confDim, Metric: m, Quantization: v.quant, Rerank: v.rerank, M: 12, EfConstruction: 100, Ef: 64, Seed: 7}
+	// One build worker: the graph, and so every recall below, is the same on
+	// every run. A graph built by several workers differs from run to run and
+	// now and then falls under the bars here (0.944 for hnsw with cosine, once,
+	// under -race on a loaded CI machine); TestHNSWParallelBuildRecall checks
+	// parallel builds over several of them.
+	cfg := Config{Dim: confDim, Metric: m, Quantization: v.quant, Rerank: v.rerank, M: 12, EfConstruction: 100, Ef: 64, Seed: 7,
+		BuildWorkers: 1}
 	if !v.durable {
 		idx, err := New(v.kind, cfg)
 		if err != nil {
@@ -89,7 +95,7 @@ func newFixture(t *testing.T, v variant, m Metric) *fixture {
 		}
 	}
 	f := &fixture{idx: v.open(t, m), items: map[string]Item{}, queries: queries}
-	// Two batches, so that HNSW inserts into a non-empty graph in parallel.
+	// Two batches, so that HNSW also inserts into a non-empty graph.
 	if err := f.idx.Add(items[:confN/3]...); err != nil {
 		t.Fatal(err)
 	}
@@ -216,11 +222,9 @@ func conformance(t *testing.T, v variant, m Metric) {
 	})
 
 	t.Run("SearchByID", func(t *testing.T) {
-		// Eighty stored vectors: an HNSW graph built by several workers differs
-		// from run to run, and a few poorly linked items weigh heavily in a
-		// small sample. Four queries gave 0.925 under load and twenty gave
-		// 0.945 (CI, hnsw-int8global-rerank with dot; 0.997 on average on a
-		// quiet machine), against a bar of 0.95.
+		// Eighty stored vectors, so that a few poorly linked items do not
+		// decide the figure (four gave 0.925 and twenty 0.945 with parallel
+		// builds under load, against a bar of 0.95).
 		var sum float64
 		var byID []int
 		for i := 7; i < confN; i += confN / 80 {

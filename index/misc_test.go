@@ -183,3 +183,60 @@ func TestHNSWExactAtFullEf(t *testing.T) {
 		})
 	}
 }
+
+// TestHNSWParallelBuildRecall builds the conformance data into HNSW with two
+// workers, four times per metric: such graphs differ from run to run, and one
+// build now and then reaches a lower recall, so the bar applies to the mean
+// recall@10 (against Flat) over the builds, each of which is logged.
+func TestHNSWParallelBuildRecall(t *testing.T) {
+	base, queries := clustered(confN, confDim, confQ, 15, 3)
+	items := itemsOf(base, confDim)
+	for _, m := range []Metric{Cosine, Dot} {
+		t.Run(m.String(), func(t *testing.T) {
+			cfg := Config{Dim: confDim, Metric: m, M: 12, EfConstruction: 100, Ef: 64, BuildWorkers: 2}
+			flat, err := NewFlat(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := flat.Add(items...); err != nil {
+				t.Fatal(err)
+			}
+			const builds = 4
+			var mean float64
+			for b := range builds {
+				cfg.Seed = uint64(b + 1)
+				h, err := NewHNSW(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Two batches: the second goes into a non-empty graph in parallel.
+				if err := h.Add(items[:confN/3]...); err != nil {
+					t.Fatal(err)
+				}
+				if err := h.Add(items[confN/3:]...); err != nil {
+					t.Fatal(err)
+				}
+				var hits int
+				for i := range confQ {
+					q := queries[i*confDim : (i+1)*confDim]
+					want, _ := flat.Search(q, confK, Params{})
+					got, err := h.Search(q, confK, Params{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, w := range want {
+						if slices.ContainsFunc(got, func(r Result) bool { return r.ID == w.ID }) {
+							hits++
+						}
+					}
+				}
+				r := float64(hits) / float64(confQ*confK)
+				t.Logf("build %d: recall@%d %.3f", b+1, confK, r)
+				mean += r / builds
+			}
+			if mean < 0.95 {
+				t.Errorf("mean recall@%d over %d parallel builds %.3f, want >= 0.95", confK, builds, mean)
+			}
+		})
+	}
+}

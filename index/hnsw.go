@@ -21,6 +21,9 @@ import (
 // than to every neighbour already chosen, so that links span clusters.
 // Overfull neighbour lists are pruned with the same heuristic. Batches are
 // inserted by several goroutines with per-node locks, as hnswlib does.
+// Pruning can drop a node's last in-link; unlike hnswlib, insertion then
+// reconnects every live node that layer 0 cannot reach from the entry point
+// (see repair), each time the node count passes a mark 1/16 above the last.
 //
 // Deletion marks the node with a tombstone: it stays in the graph and keeps
 // routing searches, but is never returned (nor linked to by new nodes).

@@ -7,7 +7,9 @@ import (
 )
 
 // insertBatch appends items as new nodes and links them into the graph,
-// several at a time when the batch is large. The caller holds h.mu.
+// several at a time when the batch is large, and reconnects unreachable
+// nodes when the count passes a check mark (see repair). The caller holds
+// h.mu.
 func (h *HNSW) insertBatch(items []Item) {
 	st := h.st
 	st.fit(items)
@@ -37,12 +39,19 @@ func (h *HNSW) insertBatch(items []Item) {
 	for slot := first; slot < serial; slot++ {
 		h.insert(s, uint32(slot), false)
 	}
-	h.putSearcher(s)
-	if serial == n {
-		return
+	if serial < n {
+		h.insertParallel(serial, n, workers)
 	}
+	if repairDue(first, n) {
+		h.repair(s)
+	}
+	h.putSearcher(s)
+}
+
+// insertParallel links nodes from through n-1 with several goroutines.
+func (h *HNSW) insertParallel(from, n, workers int) {
 	var next atomic.Int64
-	next.Store(int64(serial))
+	next.Store(int64(from))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)

@@ -170,7 +170,8 @@ func (h *HNSW) search(s *searcher, v []float32, k int, p Params, exclude int64) 
 	ef = max(ef, kk)
 	if ef >= st.n() {
 		// A list as long as the index asks for every node: scan them all,
-		// which is exact (the pruned graph may leave a node unreachable) and
+		// which is exact (a node inserted since the last repair mark may be
+		// unreachable, see repair) and
 		// no slower than a graph search that visits every node.
 		return h.scan(&s.q, k, kk, sel), nil
 	}

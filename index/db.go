@@ -554,8 +554,13 @@ func (db *DB) usable() error {
 	return nil
 }
 
+// vacuumAt: Compact rebuilds an HNSW graph without its tombstones (see
+// HNSW.Vacuum) when at least 1/vacuumAt of its nodes are tombstones.
+const vacuumAt = 4
+
 // Compact writes a new snapshot holding every write so far and resets the
-// log; writers wait meanwhile, searches go on. A crash at any point leaves
+// log; writers wait meanwhile, searches go on. An HNSW index with many
+// tombstones is rebuilt without them first (see vacuumAt). A crash at any point leaves
 // either the old snapshot and log or the new snapshot (and a log that Open
 // resets).
 func (db *DB) Compact() error {
@@ -568,6 +573,11 @@ func (db *DB) Compact() error {
 }
 
 func (db *DB) compactLocked() error {
+	if h, ok := db.idx.(*HNSW); ok {
+		if dead := h.Nodes() - h.Len(); dead > 0 && vacuumAt*dead >= h.Nodes() {
+			h.Vacuum()
+		}
+	}
 	gen := db.gen + 1
 	if err := writeFileAtomic(db.dir, SnapshotFile, func(w io.Writer) error { return writeSnapshot(w, db.idx, gen) }); err != nil {
 		return err

@@ -28,15 +28,16 @@ import (
 // Deletion marks the node with a tombstone: it stays in the graph and keeps
 // routing searches, but is never returned (nor linked to by new nodes).
 // Upsert is delete + add under a new node. Tombstones keep their memory (and
-// snapshots keep them): to reclaim it, rebuild by adding the live items to a
-// new index. Filtered searches
+// snapshots keep them) until Vacuum rebuilds the graph over the live items
+// (DB.Compact does when a quarter of the nodes are tombstones). Filtered searches
 // skip non-matching nodes the same way while traversing, and switch to an
 // exact scan of the matching items when few match; they return k results
 // whenever k items match.
 //
 // HNSW is safe for concurrent use (see Index).
 type HNSW struct {
-	mu  sync.RWMutex
+	wmu sync.Mutex   // writers, held before mu: Vacuum rebuilds under it while searches go on
+	mu  sync.RWMutex // the graph and store
 	cfg Config
 	st  *store
 
@@ -102,6 +103,8 @@ func (h *HNSW) Add(items ...Item) error {
 	if err := validateItems(items, h.cfg.Dim); err != nil {
 		return err
 	}
+	h.wmu.Lock()
+	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for i := range items {
@@ -118,6 +121,8 @@ func (h *HNSW) Upsert(items ...Item) error {
 	if err := validateItems(items, h.cfg.Dim); err != nil {
 		return err
 	}
+	h.wmu.Lock()
+	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for i := range items {
@@ -131,6 +136,8 @@ func (h *HNSW) Upsert(items ...Item) error {
 
 // Delete tombstones items by ID and reports how many existed.
 func (h *HNSW) Delete(ids ...string) (int, error) {
+	h.wmu.Lock()
+	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := 0
@@ -152,6 +159,36 @@ func (h *HNSW) Get(id string) (Item, bool) {
 		return Item{}, false
 	}
 	return h.st.item(slot), true
+}
+
+// Vacuum drops the tombstones: it builds a new graph over the live items,
+// which take the first slots in their old order, and returns how many nodes
+// it dropped. It costs as much as building the index anew; searches go on
+// over the old graph meanwhile, writers wait.
+func (h *HNSW) Vacuum() int {
+	h.wmu.Lock()
+	defer h.wmu.Unlock()
+	h.mu.RLock()
+	dropped := h.st.n() - h.st.live
+	if dropped == 0 {
+		h.mu.RUnlock()
+		return 0
+	}
+	// Writers are held by wmu, so the generator, which only they draw
+	// from, can be shared: the levels continue its sequence.
+	fresh := &HNSW{cfg: h.cfg, st: h.st.compacted(), entry: -1, pcg: h.pcg, rng: h.rng}
+	h.mu.RUnlock()
+	fresh.init()
+	n := fresh.st.n()
+	for range n {
+		fresh.addNode(fresh.randomLevel())
+	}
+	fresh.linkNodes(0, n)
+	h.mu.Lock()
+	h.st, h.levels, h.links0, h.upper = fresh.st, fresh.levels, fresh.links0, fresh.upper
+	h.entry, h.maxLevel = fresh.entry, fresh.maxLevel
+	h.mu.Unlock()
+	return dropped
 }
 
 // Nodes is the number of graph nodes, tombstones included.

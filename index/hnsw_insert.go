@@ -6,10 +6,8 @@ import (
 	"sync/atomic"
 )
 
-// insertBatch appends items as new nodes and links them into the graph,
-// several at a time when the batch is large, and reconnects unreachable
-// nodes when the count passes a check mark (see repair). The caller holds
-// h.mu.
+// insertBatch appends items as new nodes and links them into the graph (see
+// linkNodes). The caller holds h.mu.
 func (h *HNSW) insertBatch(items []Item) {
 	st := h.st
 	st.fit(items)
@@ -24,7 +22,13 @@ func (h *HNSW) insertBatch(items []Item) {
 		st.append(&items[i], &buf)
 		h.addNode(h.randomLevel())
 	}
-	n := st.n()
+	h.linkNodes(first, st.n())
+}
+
+// linkNodes links the stored nodes first to n-1 into the graph, several at a
+// time when they are many, and reconnects unreachable nodes when the count
+// passes a check mark (see repair).
+func (h *HNSW) linkNodes(first, n int) {
 	s := h.getSearcher()
 	// The first nodes of an empty graph go in one by one, so that parallel
 	// workers start from a connected core.

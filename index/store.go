@@ -161,6 +161,38 @@ func (s *store) swapRemove(slot uint32) {
 	}
 }
 
+// compacted returns a new store holding the live slots of s, in slot order,
+// with the same quantizer: the rows of an HNSW rebuilt without its
+// tombstones. s is only read.
+func (s *store) compacted() *store {
+	c := &store{dim: s.dim, metric: s.metric, qkind: s.qkind, floats: s.floats, quant: s.quant,
+		slots: make(map[string]uint32, s.live)}
+	d := s.dim
+	for slot, dead := range s.dead {
+		if dead {
+			continue
+		}
+		if s.floats {
+			c.vecs = append(c.vecs, s.vecs[slot*d:(slot+1)*d]...)
+			if s.norms != nil {
+				c.norms = append(c.norms, s.norms[slot])
+			}
+		}
+		if s.quantised() {
+			c.codes = append(c.codes, s.codes[slot*d:(slot+1)*d]...)
+			if s.qnorms != nil {
+				c.qnorms = append(c.qnorms, s.qnorms[slot])
+			}
+		}
+		c.slots[s.ids[slot]] = uint32(len(c.ids))
+		c.ids = append(c.ids, s.ids[slot])
+		c.meta = append(c.meta, s.meta[slot])
+		c.dead = append(c.dead, false)
+	}
+	c.live = len(c.ids)
+	return c
+}
+
 // truncate drops slots >= n.
 func (s *store) truncate(n int) {
 	if s.floats {

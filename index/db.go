@@ -421,6 +421,11 @@ func (db *DB) upsert(items []Item, add bool) error {
 	var buf []byte
 	var q *quantizer
 	if needsQuantizer(db.idx) {
+		if len(items) < MinQuantFit {
+			db.mu.Unlock()
+			st, _ := storeOf(db.idx)
+			return st.checkFit(len(items))
+		}
 		st, _ := storeOf(db.idx)
 		q = st.fitItems(items)
 		buf = quantRecord(buf, q)

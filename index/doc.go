@@ -31,7 +31,7 @@
 //
 // Config.Quantization = Int8PerDim or Int8Global stores each component as an
 // 8-bit level between a minimum and maximum fitted on the first batch written
-// (per dimension or global). Searches compare the float32 query with the codes
+// (per dimension or global), which must hold at least MinQuantFit items. Searches compare the float32 query with the codes
 // directly (asymmetric distance, one float-by-byte dot product per vector);
 // with Config.Rerank > 0 the float32 vectors are kept as well and the best
 // Rerank*k candidates are re-scored exactly.

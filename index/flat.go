@@ -52,6 +52,9 @@ func (f *Flat) Add(items ...Item) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.st.checkFit(len(items)); err != nil {
+		return err
+	}
 	for i := range items {
 		if _, ok := f.st.slots[items[i].ID]; ok {
 			return fmt.Errorf("index: add: ID %q already present", items[i].ID)
@@ -72,6 +75,9 @@ func (f *Flat) Upsert(items ...Item) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.st.checkFit(len(items)); err != nil {
+		return err
+	}
 	f.st.fit(items)
 	var buf []float32
 	for i := range items {

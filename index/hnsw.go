@@ -107,6 +107,9 @@ func (h *HNSW) Add(items ...Item) error {
 	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if err := h.st.checkFit(len(items)); err != nil {
+		return err
+	}
 	for i := range items {
 		if _, ok := h.st.slots[items[i].ID]; ok {
 			return fmt.Errorf("index: add: ID %q already present", items[i].ID)
@@ -125,6 +128,9 @@ func (h *HNSW) Upsert(items ...Item) error {
 	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if err := h.st.checkFit(len(items)); err != nil {
+		return err
+	}
 	for i := range items {
 		if slot, ok := h.st.slots[items[i].ID]; ok {
 			h.st.kill(slot)

@@ -65,7 +65,7 @@ func TestDBRoundTrip(t *testing.T) {
 		for _, q := range []Quantization{NoQuant, Int8PerDim} {
 			t.Run(kind.String()+"/"+q.String(), func(t *testing.T) {
 				dir := filepath.Join(t.TempDir(), "db")
-				a, b := smallItems("a", 60, 8, 1), smallItems("b", 40, 8, 2)
+				a, b := smallItems("a", MinQuantFit, 8, 1), smallItems("b", 40, 8, 2)
 				ids := allIDs(a, b)
 				db := openDB(t, dir, kind, q, SyncAlways)
 				must(t, db.Add(a...))
@@ -237,7 +237,7 @@ func TestSnapshotCorruption(t *testing.T) {
 		t.Run(kind.String(), func(t *testing.T) {
 			idx, err := New(kind, Config{Dim: 4, Metric: L2, Quantization: Int8PerDim, Rerank: 2, M: 4})
 			must(t, err)
-			items := smallItems("s", 12, 4, 5)
+			items := smallItems("s", MinQuantFit, 4, 5)
 			must(t, idx.Add(items...))
 			if _, err := idx.Delete("s3"); err != nil {
 				t.Fatal(err)
@@ -452,7 +452,11 @@ func FuzzDecodeSnapshot(f *testing.F) {
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
 		for _, q := range []Quantization{NoQuant, Int8PerDim} {
 			idx, _ := New(kind, Config{Dim: 2, Metric: Cosine, Quantization: q, M: 2})
-			idx.Add(smallItems("f", 5, 2, 1)...)
+			n := 5
+			if q != NoQuant {
+				n = MinQuantFit // the quantizer's first write
+			}
+			idx.Add(smallItems("f", n, 2, 1)...)
 			idx.Delete("f1")
 			var buf bytes.Buffer
 			WriteSnapshot(&buf, idx)

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -12,7 +13,7 @@ import (
 // ScalarQuantizer QT_8bit): each component x is stored as the level
 // c = round((x - lo)/scale), c in 0..255, with lo and scale = (hi-lo)/255 taken
 // per dimension or over all dimensions from the first batch of vectors written
-// (values outside the fitted range are clamped). Search uses asymmetric
+// (at least MinQuantFit; values outside the fitted range are clamped). Search uses asymmetric
 // distance computation: the query stays float32 and the inner product is
 // q·lo + (q∘scale)·c, one float-by-byte dot product per stored vector.
 type Quantization uint8
@@ -63,6 +64,27 @@ type quantizer struct {
 }
 
 // fitQuantizer fits a quantizer of the given kind to data, (n, dim), n >= 1.
+// MinQuantFit is the fewest items the first write to an empty quantised
+// index may hold. The quantizer's ranges are fitted on that batch alone: the
+// range of m draws leaves about 2/(m+1) of later values of a dimension
+// outside it, clamped (3% at 64), and a batch of one fits ranges of width
+// zero, under which every stored vector gets the same codes.
+const MinQuantFit = 64
+
+// ErrQuantFit is wrapped by the error of a first write to a quantised index
+// that holds fewer than MinQuantFit items.
+var ErrQuantFit = errors.New("too few items to fit the quantizer")
+
+// checkFit refuses a first write of n items to a quantised store whose
+// quantizer is not fitted yet when n is below MinQuantFit.
+func (s *store) checkFit(n int) error {
+	if s.quantised() && s.quant == nil && n < MinQuantFit {
+		return fmt.Errorf("index: %v quantisation fits its ranges on the first write, which holds %d items; write at least %d at once, or use quantization none (%w)",
+			s.qkind, n, MinQuantFit, ErrQuantFit)
+	}
+	return nil
+}
+
 func fitQuantizer(kind Quantization, dim int, data []float32) *quantizer {
 	lo := make([]float32, dim)
 	hi := make([]float32, dim)

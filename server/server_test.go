@@ -352,6 +352,36 @@ func TestReadOnlyStore(t *testing.T) {
 	}
 }
 
+// TestQuantisedFirstWrite checks that a first PUT too small to fit an int8
+// index's quantizer is refused as the client's error (400, naming the
+// minimum), stores nothing, and that a large enough first PUT then succeeds.
+func TestQuantisedFirstWrite(t *testing.T) {
+	flat, err := index.NewFlat(index.Config{Dim: 4, Metric: index.Cosine, Quantization: index.Int8PerDim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := start(t, server.Options{Index: flat})
+	ctx := context.Background()
+	_, err = ts.c.Upsert(ctx, client.Item{ID: "a", Vector: []float32{1, 0, 0, 0}})
+	wantCode(t, err, "bad_request", 400)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprint(index.MinQuantFit)) {
+		t.Errorf("error %v does not name the minimum of %d items", err, index.MinQuantFit)
+	}
+	if flat.Len() != 0 {
+		t.Fatalf("the refused write stored %d items", flat.Len())
+	}
+	items := make([]client.Item, index.MinQuantFit)
+	for i := range items {
+		items[i] = client.Item{ID: fmt.Sprint("i", i), Vector: []float32{float32(i), 1, float32(i % 7), -1}}
+	}
+	if _, err := ts.c.Upsert(ctx, items...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.c.Upsert(ctx, client.Item{ID: "a", Vector: []float32{1, 0, 0, 0}}); err != nil {
+		t.Fatalf("a single-item write after the fit: %v", err)
+	}
+}
+
 func mustRequest(t *testing.T, method, url, body string) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))

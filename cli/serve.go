@@ -54,7 +54,8 @@ contrast train; without it, requests must carry vectors or IDs. A threat run (ta
 records, JSON objects of NSL-KDD's features by name, and also answers POST /v1/score
 with each record's anomaly score, calibrated threshold, attack verdict and category
 probabilities. --recommender is a run directory of a recommend model (contrast train
-with a recommend config) that answers POST /v1/recommend.
+with a recommend config) that answers POST /v1/recommend; it needs neither --index nor
+--model.
 
 SIGINT or SIGTERM stops accepting connections, finishes the requests in flight (up to
 --shutdown-timeout), compacts the index (--compact-on-exit) and closes it.`,
@@ -140,8 +141,8 @@ func readToken(path string) (string, error) {
 // runServe serves until ctx is done, then shuts down gracefully. ready, when
 // not nil, receives the listening address.
 func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan<- string) error {
-	if sf.indexDir == "" && sf.model == "" {
-		return usagef("serve: give --index DIR, or --model DIR to embed and score without an index")
+	if sf.indexDir == "" && sf.model == "" && sf.recommender == "" {
+		return usagef("serve: give --index DIR, or --model DIR to embed and score, or --recommender DIR to recommend, without an index")
 	}
 	if _, _, err := net.SplitHostPort(sf.addr); err != nil {
 		return UsageError{fmt.Errorf("serve: --addr %q: %w", sf.addr, err)}
@@ -162,15 +163,19 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 		log.Info("model loaded", "dir", sf.model, "name", model.Info().Name, "dim", modelDim, "scorer", scores)
 	}
 	var recm server.Recommender
+	storeDim := modelDim // the dimension of the empty store without --index
 	if sf.recommender != "" {
 		m, err := recommend.LoadModel(sf.recommender)
 		if err != nil {
 			return err
 		}
 		recm = recommendHandler{m}
+		if storeDim == 0 {
+			storeDim = m.Spec.Dim
+		}
 		log.Info("recommender loaded", "dir", sf.recommender, "items", m.NumItems())
 	}
-	st, closeStore, err := openServeStore(sf, modelDim, log)
+	st, closeStore, err := openServeStore(sf, modelDim, storeDim, log)
 	if err != nil {
 		return err
 	}
@@ -222,16 +227,18 @@ func runServe(ctx context.Context, cmd *cobra.Command, sf serveFlags, ready chan
 	return closeStore(sf.compactOnExit)
 }
 
-// openServeStore opens the index directory of serve, or, without --index,
-// an empty read-only store for a model that embeds and scores without one.
-// closeStore closes the index, compacting it first when compact is set.
-func openServeStore(sf serveFlags, modelDim int, log *slog.Logger) (st server.Store, closeStore func(compact bool) error, err error) {
+// openServeStore opens the index directory of serve (checked against the
+// model's dimension modelDim, when there is a model), or, without --index, an
+// empty read-only store of dimension emptyDim for a model that embeds and
+// scores, or a recommender that ranks, without one. closeStore closes the
+// index, compacting it first when compact is set.
+func openServeStore(sf serveFlags, modelDim, emptyDim int, log *slog.Logger) (st server.Store, closeStore func(compact bool) error, err error) {
 	if sf.indexDir == "" {
 		metric, err := index.ParseMetric(sf.metric)
 		if err != nil {
 			return nil, nil, UsageError{fmt.Errorf("serve: --metric: %w", err)}
 		}
-		flat, err := index.NewFlat(index.Config{Dim: modelDim, Metric: metric})
+		flat, err := index.NewFlat(index.Config{Dim: emptyDim, Metric: metric})
 		if err != nil {
 			return nil, nil, fmt.Errorf("serve: %w", err)
 		}

@@ -189,6 +189,40 @@ func TestParseMix(t *testing.T) {
 	}
 }
 
+// TestServeRecommenderAlone serves a saved recommender with neither --index
+// nor --model: /v1/recommend ranks, the store is the empty read-only one.
+func TestServeRecommenderAlone(t *testing.T) {
+	m, err := recommend.NewModel(recommend.ModelSpec{
+		Format: "contrast.recommend.two-tower/v1", Dim: 4, WordDim: 3, ItemIDs: true, History: 5, Temperature: 0.1, Seed: 3,
+		Vocab: []string{"w:toy"},
+		Items: []recommend.ItemText{{MovieID: 1, Title: "Toy Story (1995)"}, {MovieID: 2, Title: "Heat (1995)"}, {MovieID: 3, Title: "Up (2009)"}},
+		HasID: []bool{true, true, false}, Popularity: []int{3, 1, 0},
+	}, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	url, _, stop := serveInProcess(t, serveFlags{recommender: dir, addr: "127.0.0.1:0", metric: "cosine", shutdown: 5 * time.Second})
+	defer stop()
+	status, b := request(t, "POST", url+"/v1/recommend", `{"history":[1],"k":5}`)
+	if status != 200 {
+		t.Fatalf("recommend: %d %s", status, b)
+	}
+	var resp recommend.Response
+	if err := json.Unmarshal(b, &resp); err != nil || len(resp.Items) != 2 {
+		t.Fatalf("recommend answered %s (%v), want the 2 movies outside the history", b, err)
+	}
+	if status, b := request(t, "POST", url+"/v1/search", `{"vector":[1,0,0,0],"k":3}`); status != 200 || !strings.Contains(string(b), `"results":[]`) {
+		t.Fatalf("search: %d %s", status, b)
+	}
+	if status, b := request(t, "GET", url+"/v1/info", ""); status != 200 || !strings.Contains(string(b), `"read_only":true`) {
+		t.Fatalf("info: %d %s, want read_only", status, b)
+	}
+}
+
 // TestRecommendHandler checks the /v1/recommend adapter: answers pass
 // through and the recommender's bad-request errors become ErrBadInput.
 func TestRecommendHandler(t *testing.T) {

@@ -79,10 +79,10 @@ type NoveltyConfig struct {
 	Norm        NormKind      `yaml:"norm" help:"normalisation after each hidden layer of the novelty encoder: batch, layer, none"`
 	EmbedDim    int           `yaml:"embed_dim" help:"embedding width per categorical field in the novelty encoder"`
 	K           int           `yaml:"k" help:"anomaly score: distance to the k-th nearest normal training record"`
-	FPR         float64       `yaml:"fpr" help:"threshold: this fraction of the validation normals score above it"`
+	FPR         float64       `yaml:"fpr" help:"threshold: this fraction of the training file's normal records score above it (the validation normals, and each training normal against the others)"`
 	Combine     bool          `yaml:"combine" help:"flag a record as an attack when the classifier or the anomaly score says so"`
 	InputKNN    bool          `yaml:"input_knn" help:"score novelty in the scaled input space instead of the learned one"`
-	InputWeight float64       `yaml:"input_weight" help:"anomaly score = learned distance + this times the input-space distance, each over its median on the validation normals (0: learned only; the equal-weight sum is reported either way)"`
+	InputWeight float64       `yaml:"input_weight" help:"anomaly score = learned distance + this times the input-space distance, each over its median on the calibration normals (0: learned only; the equal-weight sum is reported either way)"`
 }
 
 // KNNConfig is the kNN classifier over the embedded training split.

@@ -28,9 +28,11 @@
 // shifted instances, Tack et al. 2020, arXiv 2007.08176), never with other
 // records. The anomaly score of a record is its distance to the k-th nearest
 // normal training record in that space (optionally plus a weighted distance
-// in the input space, each over its median on the validation normals); the
-// threshold is set on the validation split (held out of the training file) so
-// that a chosen fraction of normal records exceed it. KDDTest+ holds 17
+// in the input space, each over its median on the calibration normals); the
+// threshold is set so that a chosen fraction of the calibration normals
+// exceed it: the normals of the validation split (held out of the training
+// file) and the training normals, each scored against the others
+// (leave-one-out). KDDTest+ holds 17
 // attack types absent from the training file, so the final decision flags a
 // record when the head or the anomaly score says attack. The same distance in
 // the scaled input space is reported as the baseline the learned space must

@@ -46,7 +46,8 @@ type Model struct {
 	// from different initialisations (one unless novelty.members says
 	// more); the learned anomaly distance is the mean of their distances.
 	Novelty []*Encoder
-	// Threshold on the anomaly score, calibrated on validation normals.
+	// Threshold on the anomaly score, calibrated on the training file's normals
+	// (see calibrationDistances).
 	Threshold float64
 	K         int       // anomaly score: k-th nearest normal
 	Combine   bool      // attack when the head or the anomaly score says so
@@ -302,16 +303,23 @@ func (m *Model) scoreEncoded(x []float32) ([]Score, error) {
 // the K-th nearest normal training record in the novelty encoders' spaces
 // (their mean) and in the scaled one-hot input space.
 func (m *Model) anomalies(x []float32) (learned, input []float64) {
+	return m.anomaliesAt(x, m.K)
+}
+
+// anomaliesAt is anomalies at the k-th nearest normal training record. Rows
+// that are themselves in the reference bank, at k = K+1, get their
+// leave-one-out score: the first neighbour is the row itself.
+func (m *Model) anomaliesAt(x []float32, k int) (learned, input []float64) {
 	n := len(x) / m.Pipeline.Width()
 	learned = make([]float64, n)
 	for i, enc := range m.Novelty {
 		nd := enc.Dim
-		for j, d := range KthNNDistance(m.embed(enc, x), n, m.normalEmb[i], len(m.normalEmb[i])/nd, nd, m.K) {
+		for j, d := range KthNNDistance(m.embed(enc, x), n, m.normalEmb[i], len(m.normalEmb[i])/nd, nd, k) {
 			learned[j] += d / float64(len(m.Novelty))
 		}
 	}
 	ow := m.Pipeline.OneHotWidth()
-	input = KthNNDistance(m.Pipeline.OneHot(x), n, m.normalInput, len(m.normalInput)/ow, ow, m.K)
+	input = KthNNDistance(m.Pipeline.OneHot(x), n, m.normalInput, len(m.normalInput)/ow, ow, k)
 	return learned, input
 }
 

@@ -163,9 +163,9 @@ type Verdict struct {
 	// Anomaly): the distance to the K-th nearest normal training record in
 	// the novelty encoder's space (the mean over several encoders), or in the input space for a model with
 	// InputKNN, or with input_weight > 0 the weighted sum of the two, each
-	// divided by its median over the validation normals.
+	// divided by its median over the calibration normals.
 	Anomaly float64 `json:"anomaly"`
-	// Threshold is the model's, calibrated on validation normals; Novel is
+	// Threshold is the model's, calibrated on the training file's normals; Novel is
 	// Anomaly > Threshold.
 	Threshold float64 `json:"threshold"`
 	Novel     bool    `json:"novel"`

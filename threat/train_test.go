@@ -394,3 +394,103 @@ func TestNSLKDDFull(t *testing.T) {
 		t.Logf("%-32s %.4f", k, m[k])
 	}
 }
+
+// TestCalibrationLeaveOneOut checks the threshold's calibration sample
+// against naive loops: every validation normal scored against the bank, and
+// every bank normal scored against the other bank normals (the k-th smallest
+// of its distances to them, in each novelty space and in the input space);
+// and that the threshold leaves the configured fraction of that sample above
+// it.
+func TestCalibrationLeaveOneOut(t *testing.T) {
+	dir := nslkddDir(t)
+	cfg := smokeConfig(t, dir, t.TempDir())
+	cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs, cfg.Novelty.Members, cfg.Novelty.K = 0, 1, 1, 2, 3
+	m, metrics, all, val := fitSlice(t, cfg, 0.03)
+	labels := all.CategoryLabels()
+	w := m.Pipeline.Width()
+	var bankNormal []float32
+	for i, c := range m.bankCategory {
+		if c == int(data.CategoryNormal) {
+			bankNormal = append(bankNormal, m.bank[i*w:(i+1)*w]...)
+		}
+	}
+	var valNormal []int
+	for _, r := range val {
+		if labels[r] == int(data.CategoryNormal) {
+			valNormal = append(valNormal, r)
+		}
+	}
+	vx, err := m.Pipeline.Encode(all.Subset(valNormal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, nv := len(bankNormal)/w, len(valNormal)
+	// kth is the k-th smallest Euclidean distance from row q of a (width d)
+	// to the rows of ref, leaving out row skip of ref (-1: none).
+	kth := func(a []float32, q int, ref []float32, d, skip, k int) float64 {
+		var ds []float64
+		for j := range len(ref) / d {
+			if j == skip {
+				continue
+			}
+			var s float64
+			for c := range d {
+				diff := float64(a[q*d+c]) - float64(ref[j*d+c])
+				s += diff * diff
+			}
+			ds = append(ds, math.Sqrt(s))
+		}
+		slices.Sort(ds)
+		return ds[k-1]
+	}
+	wantL, wantI := make([]float64, nv+nb), make([]float64, nv+nb)
+	ow := m.Pipeline.OneHotWidth()
+	refI := m.Pipeline.OneHot(bankNormal)
+	valI := m.Pipeline.OneHot(vx)
+	for _, enc := range m.Novelty {
+		ref, ve := m.embed(enc, bankNormal), m.embed(enc, vx)
+		for i := range nv {
+			wantL[i] += kth(ve, i, ref, enc.Dim, -1, m.K) / float64(len(m.Novelty))
+		}
+		for i := range nb {
+			wantL[nv+i] += kth(ref, i, ref, enc.Dim, i, m.K) / float64(len(m.Novelty))
+		}
+	}
+	for i := range nv {
+		wantI[i] = kth(valI, i, refI, ow, -1, m.K)
+	}
+	for i := range nb {
+		wantI[nv+i] = kth(refI, i, refI, ow, i, m.K)
+	}
+	var trainNormal []int
+	for i, c := range m.bankCategory {
+		if c == int(data.CategoryNormal) {
+			trainNormal = append(trainNormal, i)
+		}
+	}
+	gotL, gotI := calibrationDistances(m, m.bank, w, nil, trainNormal)
+	vl, vi := m.anomalies(vx)
+	gotL, gotI = append(vl, gotL...), append(vi, gotI...)
+	for i := range wantL {
+		for _, c := range []struct {
+			space     string
+			got, want float64
+		}{{"learned", gotL[i], wantL[i]}, {"input", gotI[i], wantI[i]}} {
+			if math.Abs(c.got-c.want) > 1e-4*max(1, c.want) {
+				t.Fatalf("calibration row %d (%d validation normals first): %s distance %v, want %v", i, nv, c.space, c.got, c.want)
+			}
+		}
+	}
+	if got := metrics["anomaly_calibration_normals"]; got != float64(nv+nb) {
+		t.Errorf("anomaly_calibration_normals %v, want %d validation + %d training normals", got, nv, nb)
+	}
+	above := 0
+	for i := range wantL {
+		if m.anomalyScore(wantL[i], wantI[i]) > m.Threshold {
+			above++
+		}
+	}
+	if frac := float64(above) / float64(nv+nb); frac > cfg.Novelty.FPR || frac < cfg.Novelty.FPR-2/float64(nv+nb) {
+		t.Errorf("%.4f of the calibration normals above the threshold, want %v", frac, cfg.Novelty.FPR)
+	}
+}

@@ -65,22 +65,21 @@
 // # Results
 //
 // examples/nslkdd.yaml (train on KDDTrain+_20Percent, 15% of it held out for
-// validation and calibration; test on KDDTest+), measured with
+// validation; test on KDDTest+), measured with
 //
 //	CONTRAST_LONG=1 go test -run TestNSLKDDFull -v ./threat
 //	contrast train --config examples/nslkdd.yaml --out DIR   (the same run)
 //
-// (seed 1; 1 min 7 s of wall time on two cores shared with other jobs, 60
-// CPU-seconds, 280 MB resident):
+// (seed 1; 56 s of wall time on two cores, 310 MB resident):
 //
-//	accuracy_binary 0.9075    accuracy_5class 0.8504    macro_f1_5class 0.6920
-//	recall normal 0.961, dos 0.869, probe 0.736, r2l 0.562, u2r 0.185
+//	accuracy_binary 0.9069    accuracy_5class 0.8499    macro_f1_5class 0.6918
+//	recall normal 0.961, dos 0.867, probe 0.736, r2l 0.562, u2r 0.185
 //	auroc_anomaly_learned 0.9647 (AP 0.968)    auroc_anomaly_input_knn 0.9646 (AP 0.956)
 //	auroc_anomaly_combined 0.9677 (AP 0.960)
 //	head alone: binary 0.813, 5-class 0.788;  kNN alone: binary 0.798, 5-class 0.777
 //
-// With seeds 2 and 3 (the same config otherwise): binary 0.9111 and 0.9091,
-// 5-class 0.8262 and 0.8554 (r2l recall 0.353 and 0.570), learned AUROC
+// With seeds 2 and 3 (the same config otherwise): binary 0.9108 and 0.9069,
+// 5-class 0.8263 and 0.8545 (r2l recall 0.352 and 0.568), learned AUROC
 // 0.9603 and 0.9682 against input 0.9645 and 0.9644, the sum 0.9675 and
 // 0.9688, learned AP 0.961 and 0.972 against 0.957 and 0.957. Over the three
 // seeds the learned space ties the input space in AUROC (mean 0.9644 against
@@ -88,19 +87,31 @@
 // time; 5-class accuracy follows r2l recall, that is the anomaly threshold,
 // and falls below 0.84 at seed 2.
 //
+// Until the fourth session the threshold was set on the 2,017 validation
+// normals alone (seeds 1-3: binary 0.9075, 0.9111, 0.9091; 5-class 0.8504,
+// 0.8262, 0.8554; r2l recall 0.562, 0.353, 0.570; the same AUROCs). Pooling
+// them with the training normals scored leave-one-out (13,449 calibration
+// normals, chosen on the training file before this run; see
+// calibrationDistances) moved the test normals above the threshold to 2.3%,
+// 1.7% and 1.7% and left binary and 5-class accuracy within 0.002 at every
+// seed: seed 2's low r2l recall is not the threshold's sampling noise; at
+// that seed the r2l block scores below the normals' 98th percentile,
+// whichever sample estimates it.
+//
 // novelty.members: 5 (five novelty encoders from different seeds, the mean
-// of their distances; 20 s more) did not change that, run for seeds 1 to 3:
+// of their distances; 20 s more; measured with the validation-only
+// threshold) did not change that, run for seeds 1 to 3:
 // learned AUROC 0.9648, 0.9626 and 0.9673 against 0.9646, 0.9645 and 0.9644
 // (mean 0.9649), AP 0.968, 0.965 and 0.972, 5-class 0.8504, 0.8273 and
 // 0.8575, binary 0.9072, 0.9121 and 0.9125. r2l recall at a seed is the
 // same with one or five encoders (0.353 and 0.349 at seed 2, 0.570 at seed
-// 3), so it follows the seed's validation split, which fills the reference
-// bank and sets the threshold, not the encoders' initialisation; it moves in
+// 3), so it follows the seed's validation split (which normals train the
+// novelty encoder and fill its bank), not the encoders' initialisation; it moves in
 // one jump of about 600 of the 2,754 r2l records. The default stays at one
 // encoder.
 //
 // The classifier alone misses the attack types that only KDDTest+ holds;
-// the anomaly score (threshold: 2% of the validation normals above it; 2.5%
+// the anomaly score (threshold: 2% of the calibration normals above it; 2.3%
 // of the test normals were) raises binary accuracy from 0.81 to 0.91 and r2l
 // recall from 0.18 to 0.56.
 //
@@ -154,8 +165,9 @@
 // 0.986), which did not carry over to KDDTest+.
 //
 // KDDTest+ has been scored for these novelty recipes, and no others: SCARF
-// at temperature 2 (the default, seeds 1 to 3, and with five members, seeds 1
-// to 3), SCARF with its usual settings, k=1, the
+// at temperature 2 (the default, seeds 1 to 3, with the threshold on the
+// validation normals and on all calibration normals, and with five members,
+// seeds 1 to 3), SCARF with its usual settings, k=1, the
 // equal-weight sum, shifted at k=10, and shifted at k=20 (three seeds).
 //
 // # Files

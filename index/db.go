@@ -316,44 +316,60 @@ func (r *replayer) flush() error {
 	if len(r.pending) == 0 {
 		return nil
 	}
-	err := r.idx.Upsert(r.pending...)
+	err := r.idx.(interface{ upsert([]Item, bool) error }).upsert(r.pending, false)
 	r.pending, r.ids = nil, nil
 	return err
 }
 
-// storeOf returns the store of a *Flat or *HNSW with its lock.
-func storeOf(idx Index) (*store, *sync.RWMutex) {
+// lockStore locks a *Flat or *HNSW for reading, or for writing when write
+// is set, and returns its store (read under the lock: Vacuum replaces it)
+// and the unlock.
+func lockStore(idx Index, write bool) (*store, func()) {
+	var mu *sync.RWMutex
+	var st func() *store
 	switch x := idx.(type) {
 	case *Flat:
-		return x.st, &x.mu
+		mu, st = &x.mu, func() *store { return x.st }
 	case *HNSW:
-		return x.st, &x.mu
+		mu, st = &x.mu, func() *store { return x.st }
+	default:
+		panic(fmt.Sprintf("index: unexpected index type %T", idx))
 	}
-	panic(fmt.Sprintf("index: unexpected index type %T", idx))
+	if write {
+		mu.Lock()
+		return st(), mu.Unlock
+	}
+	mu.RLock()
+	return st(), mu.RUnlock
 }
 
 // setQuantizer installs q unless a quantizer is already fitted.
 func setQuantizer(idx Index, q *quantizer) {
-	st, mu := storeOf(idx)
-	mu.Lock()
-	defer mu.Unlock()
+	st, unlock := lockStore(idx, true)
+	defer unlock()
 	if st.quantised() && st.quant == nil && len(q.lo) == st.dim {
 		st.quant = q
 	}
 }
 
-// needsQuantizer reports whether the next write fits the quantizer.
-func needsQuantizer(idx Index) bool {
-	st, mu := storeOf(idx)
-	mu.RLock()
-	defer mu.RUnlock()
-	return st.quantised() && st.quant == nil
+// fitFirst returns the quantizer that a write of items fits, to be logged
+// before them, or nil when the index needs none (not quantised, or fitted
+// already); it refuses a first write too small to fit one (see checkFit).
+func fitFirst(idx Index, items []Item) (*quantizer, error) {
+	st, unlock := lockStore(idx, false)
+	defer unlock()
+	if !st.quantised() || st.quant != nil {
+		return nil, nil
+	}
+	if err := st.checkFit(len(items)); err != nil {
+		return nil, err
+	}
+	return st.fitItems(items), nil
 }
 
 func hasID(idx Index, id string) bool {
-	st, mu := storeOf(idx)
-	mu.RLock()
-	defer mu.RUnlock()
+	st, unlock := lockStore(idx, false)
+	defer unlock()
 	_, ok := st.slots[id]
 	return ok
 }
@@ -419,15 +435,12 @@ func (db *DB) upsert(items []Item, add bool) error {
 		}
 	}
 	var buf []byte
-	var q *quantizer
-	if needsQuantizer(db.idx) {
-		if len(items) < MinQuantFit {
-			db.mu.Unlock()
-			st, _ := storeOf(db.idx)
-			return st.checkFit(len(items))
-		}
-		st, _ := storeOf(db.idx)
-		q = st.fitItems(items)
+	q, err := fitFirst(db.idx, items)
+	if err != nil {
+		db.mu.Unlock()
+		return err
+	}
+	if q != nil {
 		buf = quantRecord(buf, q)
 	}
 	buf = upsertRecords(buf, items)
@@ -565,7 +578,8 @@ const vacuumAt = 4
 
 // Compact writes a new snapshot holding every write so far and resets the
 // log; writers wait meanwhile, searches go on. An HNSW index with many
-// tombstones is rebuilt without them first (see vacuumAt). A crash at any point leaves
+// tombstones is rebuilt without them first (see vacuumAt), which takes as
+// long as building it anew and, for that time, about twice its memory. A crash at any point leaves
 // either the old snapshot and log or the new snapshot (and a log that Open
 // resets).
 func (db *DB) Compact() error {

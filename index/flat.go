@@ -69,13 +69,17 @@ func (f *Flat) Add(items ...Item) error {
 }
 
 // Upsert inserts items, replacing those whose IDs exist.
-func (f *Flat) Upsert(items ...Item) error {
+func (f *Flat) Upsert(items ...Item) error { return f.upsert(items, true) }
+
+// upsert is Upsert; check refuses a first write too small to fit the
+// quantizer (log replay skips it: what was written must load).
+func (f *Flat) upsert(items []Item, check bool) error {
 	if err := validateItems(items, f.cfg.Dim); err != nil {
 		return err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.st.checkFit(len(items)); err != nil {
+	if err := f.st.checkFit(len(items)); check && err != nil {
 		return err
 	}
 	f.st.fit(items)

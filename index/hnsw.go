@@ -120,7 +120,11 @@ func (h *HNSW) Add(items ...Item) error {
 }
 
 // Upsert inserts items, tombstoning the nodes of IDs that exist.
-func (h *HNSW) Upsert(items ...Item) error {
+func (h *HNSW) Upsert(items ...Item) error { return h.upsert(items, true) }
+
+// upsert is Upsert; check refuses a first write too small to fit the
+// quantizer (log replay skips it: what was written must load).
+func (h *HNSW) upsert(items []Item, check bool) error {
 	if err := validateItems(items, h.cfg.Dim); err != nil {
 		return err
 	}
@@ -128,7 +132,7 @@ func (h *HNSW) Upsert(items ...Item) error {
 	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if err := h.st.checkFit(len(items)); err != nil {
+	if err := h.st.checkFit(len(items)); check && err != nil {
 		return err
 	}
 	for i := range items {
@@ -180,9 +184,11 @@ func (h *HNSW) Vacuum() int {
 		h.mu.RUnlock()
 		return 0
 	}
-	// Writers are held by wmu, so the generator, which only they draw
-	// from, can be shared: the levels continue its sequence.
-	fresh := &HNSW{cfg: h.cfg, st: h.st.compacted(), entry: -1, pcg: h.pcg, rng: h.rng}
+	// The levels continue the generator's sequence, drawn from a copy: a
+	// snapshot taken meanwhile (under the read lock) must see the generator
+	// of the graph it writes.
+	pcg := *h.pcg
+	fresh := &HNSW{cfg: h.cfg, st: h.st.compacted(), entry: -1, pcg: &pcg, rng: rand.New(&pcg)}
 	h.mu.RUnlock()
 	fresh.init()
 	n := fresh.st.n()
@@ -193,6 +199,7 @@ func (h *HNSW) Vacuum() int {
 	h.mu.Lock()
 	h.st, h.levels, h.links0, h.upper = fresh.st, fresh.levels, fresh.links0, fresh.upper
 	h.entry, h.maxLevel = fresh.entry, fresh.maxLevel
+	*h.pcg = pcg
 	h.mu.Unlock()
 	return dropped
 }

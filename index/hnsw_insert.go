@@ -40,14 +40,20 @@ func (h *HNSW) linkNodes(first, n int) {
 	if workers <= 1 || n-serial < 4*workers {
 		serial = n
 	}
+	// Serial insertion repairs at the marks themselves, so that a graph
+	// built by many small writes and one replayed from the log in larger
+	// batches come out the same.
 	for slot := first; slot < serial; slot++ {
 		h.insert(s, uint32(slot), false)
+		if repairDue(slot, slot+1) {
+			h.repair(s, slot+1)
+		}
 	}
 	if serial < n {
 		h.insertParallel(serial, n, workers)
-	}
-	if repairDue(first, n) {
-		h.repair(s)
+		if repairDue(serial, n) {
+			h.repair(s, n)
+		}
 	}
 	h.putSearcher(s)
 }

@@ -13,8 +13,9 @@ package index
 // repairDue reports whether an insertion that took the node count from
 // before to after passes a check mark. The marks (16, then each 1/16 past
 // the last, at least 16 apart) depend on the count alone, so that the O(n)
-// check costs O(1) amortised per inserted node and an index rebuilt or
-// reloaded at the same count repairs at the same points.
+// check costs O(1) amortised per inserted node; serial insertion checks at
+// the marks themselves, so that an index replayed from its log in other
+// batches repairs at the same points.
 func repairDue(before, after int) bool {
 	for mark := 16; mark <= after; mark += max(16, mark/16) {
 		if mark > before {
@@ -29,30 +30,24 @@ func repairDue(before, after int) bool {
 // reconnects.
 const repairRounds = 4
 
-// repair links every live node that layer 0 cannot reach from the entry
-// point to the nearest node it can, and returns how many it linked. The
-// linking node takes the new link in a free place, or in place of its
-// farthest neighbour that some other node also links to. The caller holds
-// h.mu and no insertion runs.
-func (h *HNSW) repair(s *searcher) int {
-	n := h.st.n()
+// repair links every live node below slot n (the nodes linked so far; the
+// rest of a batch is not in the graph yet) that layer 0 cannot reach from
+// the entry point to the nearest node it can, and returns how many it
+// linked. The linking node takes the new link in a free place, or in place
+// of its farthest neighbour that some other node also links to. The caller
+// holds h.mu and no insertion runs.
+func (h *HNSW) repair(s *searcher, n int) int {
 	if h.entry < 0 || n < 2 {
 		return 0
 	}
 	reached := make(bitset, (n+63)/64)
-	indeg := make([]int32, n)
+	indeg := make([]int32, n) // layer-0 in-links from reached nodes
 	var stack []uint32
 	linked := 0
 	for range repairRounds {
 		clear(reached)
 		clear(indeg)
-		for v := range n {
-			l := h.links(uint32(v), 0)
-			for _, u := range l[1 : 1+l[0]] {
-				indeg[u]++
-			}
-		}
-		stack = h.reach(uint32(h.entry), reached, stack)
+		stack = h.reach(uint32(h.entry), reached, indeg, stack)
 		missing, fixed := 0, 0
 		for v := range n {
 			if reached.has(uint32(v)) || h.st.dead[v] {
@@ -61,7 +56,7 @@ func (h *HNSW) repair(s *searcher) int {
 			missing++
 			if h.attach(s, uint32(v), reached, indeg) {
 				fixed++
-				stack = h.reach(uint32(v), reached, stack)
+				stack = h.reach(uint32(v), reached, indeg, stack)
 			}
 		}
 		linked += fixed
@@ -72,8 +67,9 @@ func (h *HNSW) repair(s *searcher) int {
 	return linked
 }
 
-// reach marks every node reachable on layer 0 from start (start included).
-func (h *HNSW) reach(start uint32, reached bitset, stack []uint32) []uint32 {
+// reach marks every node reachable on layer 0 from start (start included,
+// not yet marked) and counts their out-links in indeg.
+func (h *HNSW) reach(start uint32, reached bitset, indeg []int32, stack []uint32) []uint32 {
 	stack = append(stack[:0], start)
 	reached.set(start)
 	for len(stack) > 0 {
@@ -81,6 +77,7 @@ func (h *HNSW) reach(start uint32, reached bitset, stack []uint32) []uint32 {
 		stack = stack[:len(stack)-1]
 		l := h.links(v, 0)
 		for _, u := range l[1 : 1+l[0]] {
+			indeg[u]++
 			if !reached.has(u) {
 				reached.set(u)
 				stack = append(stack, u)
@@ -92,8 +89,10 @@ func (h *HNSW) reach(start uint32, reached bitset, stack []uint32) []uint32 {
 
 // attach adds a layer-0 link to v from the closest reached node that has a
 // free place, or else from the closest one with a neighbour to spare (one
-// with another in-link), replacing its farthest such neighbour. It reports
-// whether it linked v.
+// with another in-link from a reached node), replacing its farthest such
+// neighbour. It reports whether it linked v. An evicted neighbour can still
+// lose its way in (its other in-link may hang off it); the next round of
+// repair finds it.
 func (h *HNSW) attach(s *searcher, v uint32, reached bitset, indeg []int32) bool {
 	q := &s.q
 	h.nodeQuery(s, v, q)

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -57,13 +58,26 @@ func checkLinks(t *testing.T, h *HNSW) {
 	}
 }
 
+// nextMark is the first node count from c on at which insertion checks the
+// graph (see repairDue).
+func nextMark(c int) int {
+	for !repairDue(c-1, c) {
+		c++
+	}
+	return c
+}
+
 // TestHNSWBuildReachesEveryNode builds graphs that lose nodes without the
 // repair (M = 4 prunes hard: 15 of 6,000 nodes unreachable over three serial
 // builds of 2,000 before it), serially and in parallel, in two batches and
 // after deletions and upserts, and checks that every live node can be
-// reached from the entry point.
+// reached from the entry point. Serial insertion repairs at the check marks
+// themselves, so the batches end at marks; parallel insertion repairs at the
+// end of a batch that passes one.
 func TestHNSWBuildReachesEveryNode(t *testing.T) {
-	const n, d = 2000, 16
+	const d = 16
+	n1 := nextMark(1000)
+	n := nextMark(2000)
 	base, _ := clustered(n, d, 1, 15, 5)
 	items := itemsOf(base, d)
 	for _, workers := range []int{1, 2} {
@@ -80,11 +94,11 @@ func TestHNSWBuildReachesEveryNode(t *testing.T) {
 						t.Fatalf("%s: %d live nodes unreachable from the entry point, first %v", stage, len(lost), lost[:min(5, len(lost))])
 					}
 				}
-				if err := h.Add(items[:n/2]...); err != nil {
+				if err := h.Add(items[:n1]...); err != nil {
 					t.Fatal(err)
 				}
 				check("first batch")
-				if err := h.Add(items[n/2:]...); err != nil {
+				if err := h.Add(items[n1:]...); err != nil {
 					t.Fatal(err)
 				}
 				check("second batch")
@@ -96,7 +110,7 @@ func TestHNSWBuildReachesEveryNode(t *testing.T) {
 					t.Fatal(err)
 				}
 				var again []Item
-				for i := 1; i < n; i += 3 {
+				for i := 1; len(again) < nextMark(n+n/4)-n; i += 2 {
 					again = append(again, items[i])
 				}
 				if err := h.Upsert(again...); err != nil {
@@ -105,6 +119,42 @@ func TestHNSWBuildReachesEveryNode(t *testing.T) {
 				check("after deletes and upserts")
 			})
 		}
+	}
+}
+
+// TestHNSWReplayBuildsTheSameGraph writes items one at a time into a DB with
+// one build worker, reopens it (the log replays in one batch) and checks
+// that the graph is the same, link for link: repairs fall on node counts,
+// not on write boundaries.
+func TestHNSWReplayBuildsTheSameGraph(t *testing.T) {
+	const n, d = 700, 8
+	base, _ := clustered(n, d, 1, 10, 6)
+	items := itemsOf(base, d)
+	dir := filepath.Join(t.TempDir(), "db")
+	opt := Options{Kind: KindHNSW, Config: Config{Dim: d, Metric: L2, M: 4, EfConstruction: 24, BuildWorkers: 1, Seed: 2}, Sync: SyncNever}
+	db, err := Open(dir, opt)
+	must(t, err)
+	for i := range items {
+		must(t, db.Add(items[i]))
+	}
+	live := db.idx.(*HNSW)
+	levels, links := slices.Clone(live.levels), slices.Clone(live.links0)
+	must(t, db.Close())
+	db2, err := Open(dir, opt)
+	must(t, err)
+	defer db2.Close()
+	if r := db2.Recovery(); r.Records != n {
+		t.Fatalf("replayed %d records, want %d", r.Records, n)
+	}
+	back := db2.idx.(*HNSW)
+	if !slices.Equal(back.levels, levels) || !slices.Equal(back.links0, links) {
+		diff := 0
+		for i := range min(len(links), len(back.links0)) {
+			if links[i] != back.links0[i] {
+				diff++
+			}
+		}
+		t.Fatalf("the replayed graph differs: %d of %d layer-0 link words", diff, len(links))
 	}
 }
 
@@ -159,7 +209,7 @@ func TestHNSWRepairReconnects(t *testing.T) {
 		}
 	}
 	s := h.getSearcher()
-	linked := h.repair(s)
+	linked := h.repair(s, n)
 	h.putSearcher(s)
 	if linked < len(cut) {
 		t.Errorf("repair linked %d nodes, want >= %d", linked, len(cut))

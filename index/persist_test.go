@@ -374,7 +374,13 @@ func FuzzReadSnapshot(f *testing.F) {
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
 		for _, q := range []Quantization{NoQuant, Int8Global} {
 			idx, _ := New(kind, Config{Dim: 3, Metric: L2, Quantization: q, M: 2})
-			idx.Add(smallItems("f", 6, 3, 1)...)
+			n := 6
+			if q != NoQuant {
+				n = MinQuantFit // the quantizer's first write
+			}
+			if err := idx.Add(smallItems("f", n, 3, 1)...); err != nil {
+				f.Fatal(err)
+			}
 			idx.Delete("f2")
 			var buf bytes.Buffer
 			WriteSnapshot(&buf, idx)
@@ -456,7 +462,9 @@ func FuzzDecodeSnapshot(f *testing.F) {
 			if q != NoQuant {
 				n = MinQuantFit // the quantizer's first write
 			}
-			idx.Add(smallItems("f", n, 2, 1)...)
+			if err := idx.Add(smallItems("f", n, 2, 1)...); err != nil {
+				f.Fatal(err)
+			}
 			idx.Delete("f1")
 			var buf bytes.Buffer
 			WriteSnapshot(&buf, idx)

@@ -63,7 +63,6 @@ type quantizer struct {
 	inv   []float32 // 1/scale, 0 where scale is 0
 }
 
-// fitQuantizer fits a quantizer of the given kind to data, (n, dim), n >= 1.
 // MinQuantFit is the fewest items the first write to an empty quantised
 // index may hold. The quantizer's ranges are fitted on that batch alone: the
 // range of m draws leaves about 2/(m+1) of later values of a dimension
@@ -75,16 +74,18 @@ const MinQuantFit = 64
 // that holds fewer than MinQuantFit items.
 var ErrQuantFit = errors.New("too few items to fit the quantizer")
 
-// checkFit refuses a first write of n items to a quantised store whose
-// quantizer is not fitted yet when n is below MinQuantFit.
+// checkFit refuses a first write of n items (n > 0; an empty write changes
+// nothing) to a quantised store whose quantizer is not fitted yet when n is
+// below MinQuantFit.
 func (s *store) checkFit(n int) error {
-	if s.quantised() && s.quant == nil && n < MinQuantFit {
+	if s.quantised() && s.quant == nil && n > 0 && n < MinQuantFit {
 		return fmt.Errorf("index: %v quantisation fits its ranges on the first write, which holds %d items; write at least %d at once, or use quantization none (%w)",
 			s.qkind, n, MinQuantFit, ErrQuantFit)
 	}
 	return nil
 }
 
+// fitQuantizer fits a quantizer of the given kind to data, (n, dim), n >= 1.
 func fitQuantizer(kind Quantization, dim int, data []float32) *quantizer {
 	lo := make([]float32, dim)
 	hi := make([]float32, dim)

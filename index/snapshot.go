@@ -54,7 +54,8 @@ type section struct {
 }
 
 // WriteSnapshot writes idx (a *Flat, *HNSW or *DB) in the snapshot format. It
-// holds idx's read lock while writing: searches go on, writes wait.
+// holds idx's read lock (a DB's writer lock too) while writing: searches go
+// on, writes wait.
 func WriteSnapshot(w io.Writer, idx Index) error {
 	return writeSnapshot(w, idx, 0)
 }
@@ -70,6 +71,8 @@ func writeSnapshot(w io.Writer, idx Index, gen uint64) error {
 		defer x.mu.RUnlock()
 		return encodeSnapshot(w, KindHNSW, x.cfg, x.st, x, gen)
 	case *DB:
+		x.mu.Lock() // no write, compaction or Vacuum meanwhile
+		defer x.mu.Unlock()
 		return writeSnapshot(w, x.idx, gen)
 	}
 	return fmt.Errorf("index: snapshot: unsupported index type %T", idx)

@@ -136,19 +136,42 @@ func TestHNSWVacuum(t *testing.T) {
 	}
 }
 
-// TestHNSWVacuumWhileSearching runs searches while Vacuum rebuilds (run it
-// under -race): every answer names live items only.
+// TestHNSWVacuumWhileSearching runs searches and snapshots while Vacuum
+// rebuilds (run it under -race): every answer names live items only, and
+// every snapshot loads with the graph and generator of one state, before or
+// after (its next node's level is that of the old index or of the vacuumed
+// one).
 func TestHNSWVacuumWhileSearching(t *testing.T) {
 	cfg := Config{Dim: 16, Metric: L2, M: 8, EfConstruction: 48, BuildWorkers: 2, Seed: 5}
 	h, live := churned(t, cfg)
 	var stop atomic.Bool
-	var wg sync.WaitGroup
+	var wg, started sync.WaitGroup
 	errs := make(chan string, 4)
+	var snaps [][]byte
+	wg.Add(1)
+	started.Add(3)
+	go func() {
+		defer wg.Done()
+		for j := 0; j == 0 || !stop.Load(); j++ {
+			var buf bytes.Buffer
+			if err := WriteSnapshot(&buf, h); err != nil {
+				errs <- err.Error()
+				return
+			}
+			snaps = append(snaps, buf.Bytes())
+			if j == 0 {
+				started.Done()
+			}
+		}
+	}()
 	for w := range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := 0; !stop.Load(); j++ {
+			for j := 0; j == 0 || !stop.Load(); j++ {
+				if j == 1 {
+					started.Done()
+				}
 				q := make([]float32, cfg.Dim)
 				q[(w+j)%cfg.Dim] = 1
 				r, err := h.Search(q, 5, Params{})
@@ -165,7 +188,12 @@ func TestHNSWVacuumWhileSearching(t *testing.T) {
 			}
 		}()
 	}
+	started.Wait()
+	before, err := h.pcg.MarshalBinary() // no writer runs: a read beside the snapshots' reads
+	must(t, err)
 	h.Vacuum()
+	after, err := h.pcg.MarshalBinary()
+	must(t, err)
 	stop.Store(true)
 	wg.Wait()
 	close(errs)
@@ -174,6 +202,19 @@ func TestHNSWVacuumWhileSearching(t *testing.T) {
 	}
 	if h.Nodes() != len(live) {
 		t.Fatalf("%d nodes after Vacuum, want %d", h.Nodes(), len(live))
+	}
+	for i, b := range snaps {
+		idx, err := ReadSnapshot(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatalf("snapshot %d: %v", i, err)
+		}
+		g := idx.(*HNSW)
+		state, err := g.pcg.MarshalBinary()
+		must(t, err)
+		old := g.Nodes() > len(live)
+		if want := map[bool][]byte{true: before, false: after}[old]; !bytes.Equal(state, want) {
+			t.Fatalf("snapshot %d of %d: %d nodes (old graph: %v) with the generator of the other state", i, len(snaps), g.Nodes(), old)
+		}
 	}
 }
 

@@ -189,9 +189,10 @@ func TestParseMix(t *testing.T) {
 	}
 }
 
-// TestServeRecommenderAlone serves a saved recommender with neither --index
-// nor --model: /v1/recommend ranks, the store is the empty read-only one.
-func TestServeRecommenderAlone(t *testing.T) {
+// tinyRecommender is an untrained two-tower model over three movies, the
+// third never seen in training (no ID vector).
+func tinyRecommender(t *testing.T) *recommend.Model {
+	t.Helper()
 	m, err := recommend.NewModel(recommend.ModelSpec{
 		Format: "contrast.recommend.two-tower/v1", Dim: 4, WordDim: 3, ItemIDs: true, History: 5, Temperature: 0.1, Seed: 3,
 		Vocab: []string{"w:toy"},
@@ -201,6 +202,13 @@ func TestServeRecommenderAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+// TestServeRecommenderAlone serves a saved recommender with neither --index
+// nor --model: /v1/recommend ranks, the store is the empty read-only one.
+func TestServeRecommenderAlone(t *testing.T) {
+	m := tinyRecommender(t)
 	dir := t.TempDir()
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
@@ -226,15 +234,7 @@ func TestServeRecommenderAlone(t *testing.T) {
 // TestRecommendHandler checks the /v1/recommend adapter: answers pass
 // through and the recommender's bad-request errors become ErrBadInput.
 func TestRecommendHandler(t *testing.T) {
-	m, err := recommend.NewModel(recommend.ModelSpec{
-		Format: "contrast.recommend.two-tower/v1", Dim: 4, WordDim: 3, ItemIDs: true, History: 5, Temperature: 0.1, Seed: 3,
-		Vocab: []string{"w:toy"},
-		Items: []recommend.ItemText{{MovieID: 1, Title: "Toy Story (1995)"}, {MovieID: 2, Title: "Heat (1995)"}, {MovieID: 3, Title: "Up (2009)"}},
-		HasID: []bool{true, true, false}, Popularity: []int{3, 1, 0},
-	}, rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := tinyRecommender(t)
 	h := recommendHandler{m}
 	got, err := h.Recommend(context.Background(), json.RawMessage(`{"history":[1],"k":5}`))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -198,6 +199,30 @@ func TestScatterPNG(t *testing.T) {
 		if _, err := bad.PNG(100, 100); !errors.Is(err, ErrShape) {
 			t.Errorf("%+v: err %v, want ErrShape", bad, err)
 		}
+	}
+}
+
+// TestScatterOverlapShowsEveryClass draws two classes on the same 400
+// positions: drawn class by class, the second would cover the first
+// everywhere; drawn in one shuffled layer, each colour keeps a large share
+// of the pixels.
+func TestScatterOverlapShowsEveryClass(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var pts []float32
+	var labels []int
+	for i := range 400 {
+		x, y := float32(r.NormFloat64()), float32(r.NormFloat64())
+		pts = append(pts, x, y, x, y)
+		labels = append(labels, i%2, 1-i%2)
+	}
+	b, err := Scatter{Points: pts, Labels: labels, Radius: 3}.PNG(400, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decodePNG(t, b)
+	n0, n1 := countColor(img, categoryColor(0, 2)), countColor(img, categoryColor(1, 2))
+	if share := float64(n0) / float64(n0+n1); share < 0.3 || share > 0.7 {
+		t.Errorf("class 0 holds %.2f of the coloured pixels (%d against %d), want about half", share, n0, n1)
 	}
 }
 

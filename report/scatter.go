@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"image/color"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 
@@ -41,20 +43,20 @@ func (s Scatter) PNG(width, height int) ([]byte, error) {
 	if len(s.Labels) != n {
 		return nil, fmt.Errorf("report: scatter has %d points and %d labels: %w", n, len(s.Labels), ErrShape)
 	}
-	// Group points by class, classes in increasing label order.
-	byClass := map[int]plotter.XYs{}
+	// The classes in increasing label order, each with its legend entry
+	// (even one whose points are all non-finite).
+	seen := map[int]bool{}
 	for i, c := range s.Labels {
 		if s.ClassNames != nil && (c < 0 || c >= len(s.ClassNames)) {
 			return nil, fmt.Errorf("report: scatter label %d of point %d outside the %d class names: %w", c, i, len(s.ClassNames), ErrShape)
 		}
-		x, y := float64(s.Points[2*i]), float64(s.Points[2*i+1])
-		xys := byClass[c]
-		if isFinite(x) && isFinite(y) {
-			xys = append(xys, plotter.XY{X: x, Y: y})
-		}
-		byClass[c] = xys
+		seen[c] = true
 	}
-	classes := sortedIntKeys(byClass)
+	classes := sortedIntKeys(seen)
+	colour := make(map[int]color.Color, len(classes))
+	for i, c := range classes {
+		colour[c] = categoryColor(i, len(classes))
+	}
 
 	img, err := pixelCanvas("scatter", width, height)
 	if err != nil {
@@ -68,22 +70,30 @@ func (s Scatter) PNG(width, height int) ([]byte, error) {
 	pl.Title.Text = s.Title
 	pl.X.Label.Text = s.XLabel
 	pl.Y.Label.Text = s.YLabel
+	// All points in one layer, in a shuffled order fixed by the data, so that
+	// no class is drawn over the others wholesale where classes overlap.
+	var xys plotter.XYs
+	var cls []int
+	for _, i := range rand.New(rand.NewPCG(uint64(n), 0x73636174)).Perm(n) {
+		x, y := float64(s.Points[2*i]), float64(s.Points[2*i+1])
+		if isFinite(x) && isFinite(y) {
+			xys, cls = append(xys, plotter.XY{X: x, Y: y}), append(cls, s.Labels[i])
+		}
+	}
+	if len(xys) > 0 {
+		pts, err := plotter.NewScatter(xys)
+		if err != nil {
+			return nil, fmt.Errorf("report: scatter: %w", err)
+		}
+		pts.GlyphStyleFunc = func(i int) draw.GlyphStyle {
+			return draw.GlyphStyle{Color: colour[cls[i]], Radius: radius, Shape: draw.CircleGlyph{}}
+		}
+		pl.Add(pts)
+	}
 	legend := plot.NewLegend()
 	legend.Top, legend.Left = true, true
-	for i, c := range classes {
-		col := categoryColor(i, len(classes))
-		// An empty class still gets its legend entry; plotter needs a point.
-		pts, err := plotter.NewScatter(byClass[c])
-		if err != nil {
-			return nil, fmt.Errorf("report: scatter class %d: %w", c, err)
-		}
-		pts.GlyphStyle = draw.GlyphStyle{Color: col, Radius: radius, Shape: draw.CircleGlyph{}}
-		if len(byClass[c]) > 0 {
-			pl.Add(pts)
-		}
-		thumb := *pts
-		thumb.GlyphStyle.Radius = vg.Points(4)
-		legend.Add(s.className(c), &thumb)
+	for _, c := range classes {
+		legend.Add(s.className(c), legendDot{draw.GlyphStyle{Color: colour[c], Radius: vg.Points(4), Shape: draw.CircleGlyph{}}})
 	}
 
 	dc := drawCanvas(img)
@@ -97,6 +107,14 @@ func (s Scatter) PNG(width, height int) ([]byte, error) {
 	legendArea := draw.Crop(dc, dc.Max.X-dc.Min.X-legendW-pad, -pad, pad, -3*pad)
 	legend.Draw(legendArea)
 	return encodePNG(img)
+}
+
+// legendDot is a legend thumbnail: one dot of a class's colour.
+type legendDot struct{ style draw.GlyphStyle }
+
+// Thumbnail draws the dot at the centre of c.
+func (d legendDot) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(d.style, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2})
 }
 
 func (s Scatter) className(c int) string {

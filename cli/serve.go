@@ -69,7 +69,7 @@ SIGINT or SIGTERM stops accepting connections, finishes the requests in flight (
 	}
 	f := cmd.Flags()
 	f.StringVar(&sf.model, "model", "", "run directory of contrast train (optional: embeds raw inputs)")
-	f.StringVar(&sf.indexDir, "index", "", "index directory (created when missing; optional with --model)")
+	f.StringVar(&sf.indexDir, "index", "", "index directory (created when missing; optional with --model or --recommender)")
 	f.StringVar(&sf.recommender, "recommender", "", "run directory of a recommend model: answers POST /v1/recommend")
 	f.StringVar(&sf.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (port 0 picks a free one)")
 	f.StringVar(&sf.tokenFile, "token-file", "", "file holding the bearer token that writes must carry")

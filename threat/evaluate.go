@@ -24,7 +24,7 @@ func Eval(modelDir, spec string) (map[string]float64, error) {
 // modelMetrics is scoreMetrics plus, for a model with distance scales,
 // auroc_anomaly_combined and ap_anomaly_combined: the equal-weight sum of the
 // learned and the input-space distance, each over its median on the
-// validation normals.
+// calibration normals.
 func modelMetrics(m *Model, scores []Score, truth []data.Category) (map[string]float64, error) {
 	out, err := scoreMetrics(scores, truth)
 	if err != nil {

@@ -22,7 +22,28 @@ func KthNNDistance(query []float32, nq int, ref []float32, nr, d, k int) []float
 		panic(fmt.Sprintf("threat: KthNNDistance: query %d values for (%d, %d), ref %d values for (%d, %d), k %d",
 			len(query), nq, d, len(ref), nr, d, k))
 	}
+	return kthNN(query, nq, ref, nr, d, k, false)
+}
+
+// LeaveOneOutKthNN returns, for every row of x (n, d), the Euclidean
+// distance to its k-th nearest other row of x: KthNNDistance of x against
+// itself with each row's own entry left out (by position, not by distance, so
+// float rounding of the zero self-distance cannot count it). k larger than
+// n-1 means n-1. It panics when the shape does not match or n < 2.
+func LeaveOneOutKthNN(x []float32, n, d, k int) []float64 {
+	if len(x) != n*d || n < 2 || k < 1 {
+		panic(fmt.Sprintf("threat: LeaveOneOutKthNN: %d values for (%d, %d), k %d", len(x), n, d, k))
+	}
+	return kthNN(x, n, x, n, d, k, true)
+}
+
+// kthNN is KthNNDistance; with self, query is ref and query row i skips
+// ref row i.
+func kthNN(query []float32, nq int, ref []float32, nr, d, k int, self bool) []float64 {
 	k = min(k, nr)
+	if self {
+		k = min(k, nr-1)
+	}
 	rsq := make([]float32, nr)
 	for i := range nr {
 		rsq[i] = sqNorm(ref[i*d : (i+1)*d])
@@ -41,6 +62,9 @@ func KthNNDistance(query []float32, nq int, ref []float32, nr, d, k int) []float
 				row := buf[i*nr : (i+1)*nr]
 				best = best[:0]
 				for j, v := range row {
+					if self && j == q0+i {
+						continue
+					}
 					s := max(0, qs+rsq[j]+v)
 					best = insertSmallest(best, k, s)
 				}

@@ -49,6 +49,31 @@ func TestKthNNDistance(t *testing.T) {
 	}
 }
 
+// TestLeaveOneOutKthNN checks each row's distance to its k-th nearest other
+// row against the naive oracle run on the other rows alone, including k past
+// the n-1 others, and rows with an exact duplicate (their k = 1 distance is 0).
+func TestLeaveOneOutKthNN(t *testing.T) {
+	for _, c := range []struct{ n, d, k int }{{2, 3, 1}, {7, 3, 2}, {300, 16, 5}, {10, 4, 30}, {400, 8, 1}} {
+		rng := rand.New(rand.NewPCG(uint64(c.n*c.d), 2))
+		x := make([]float32, c.n*c.d)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64() * 10)
+		}
+		copy(x[(c.n-1)*c.d:], x[:c.d]) // the last row duplicates the first
+		got := LeaveOneOutKthNN(x, c.n, c.d, c.k)
+		for i := range c.n {
+			others := slices.Concat(x[:i*c.d], x[(i+1)*c.d:])
+			want := naiveKth(x[i*c.d:(i+1)*c.d], others, 1, c.n-1, c.d, c.k)[0]
+			if math.Abs(got[i]-want) > 1e-3*(1+want) {
+				t.Fatalf("%+v: row %d: %v, naive %v", c, i, got[i], want)
+			}
+		}
+		if c.k == 1 && (got[0] != 0 || got[c.n-1] != 0) {
+			t.Errorf("%+v: duplicated rows at %v and %v from their nearest other row, want 0", c, got[0], got[c.n-1])
+		}
+	}
+}
+
 func TestKthNNDistanceDuplicates(t *testing.T) {
 	// A query equal to two reference rows: 1st and 2nd neighbours at 0, 3rd at 5.
 	r := []float32{1, 1, 1, 1, 4, 5}

@@ -54,7 +54,8 @@ type Model struct {
 	InputKNN  bool      // anomaly score in the input space instead of the learned one
 	KNN       KNNConfig // kNN classification over the embedded training split
 	// LearnedScale and InputScale are the medians of the two distances over
-	// the validation normals (0 in models written before them). InputWeight
+	// the calibration normals (see calibrationDistances; 0 in models written
+	// before them). InputWeight
 	// > 0 makes the anomaly score the learned distance over LearnedScale plus
 	// InputWeight times the input-space distance over InputScale.
 	InputWeight, LearnedScale, InputScale float64
@@ -303,24 +304,31 @@ func (m *Model) scoreEncoded(x []float32) ([]Score, error) {
 // the K-th nearest normal training record in the novelty encoders' spaces
 // (their mean) and in the scaled one-hot input space.
 func (m *Model) anomalies(x []float32) (learned, input []float64) {
-	return m.anomaliesAt(x, m.K)
-}
-
-// anomaliesAt is anomalies at the k-th nearest normal training record. Rows
-// that are themselves in the reference bank, at k = K+1, get their
-// leave-one-out score: the first neighbour is the row itself.
-func (m *Model) anomaliesAt(x []float32, k int) (learned, input []float64) {
 	n := len(x) / m.Pipeline.Width()
 	learned = make([]float64, n)
 	for i, enc := range m.Novelty {
 		nd := enc.Dim
-		for j, d := range KthNNDistance(m.embed(enc, x), n, m.normalEmb[i], len(m.normalEmb[i])/nd, nd, k) {
+		for j, d := range KthNNDistance(m.embed(enc, x), n, m.normalEmb[i], len(m.normalEmb[i])/nd, nd, m.K) {
 			learned[j] += d / float64(len(m.Novelty))
 		}
 	}
 	ow := m.Pipeline.OneHotWidth()
-	input = KthNNDistance(m.Pipeline.OneHot(x), n, m.normalInput, len(m.normalInput)/ow, ow, k)
+	input = KthNNDistance(m.Pipeline.OneHot(x), n, m.normalInput, len(m.normalInput)/ow, ow, m.K)
 	return learned, input
+}
+
+// bankAnomalies returns the anomaly distances of the bank's normal records,
+// each against the others (leave-one-out), in bank order.
+func (m *Model) bankAnomalies() (learned, input []float64) {
+	ow := m.Pipeline.OneHotWidth()
+	n := len(m.normalInput) / ow
+	learned = make([]float64, n)
+	for i, enc := range m.Novelty {
+		for j, d := range LeaveOneOutKthNN(m.normalEmb[i], n, enc.Dim, m.K) {
+			learned[j] += d / float64(len(m.Novelty))
+		}
+	}
+	return learned, LeaveOneOutKthNN(m.normalInput, n, ow, m.K)
 }
 
 // anomalyScore is the anomaly score the threshold applies to, from the

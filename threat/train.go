@@ -180,15 +180,16 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 			normalRows = append(normalRows, i)
 		}
 	}
-	if len(normalRows) < 2 {
-		return nil, nil, fmt.Errorf("threat: %d normal training records; the novelty encoder needs at least 2", len(normalRows))
+	if len(normalRows) <= cfg.Novelty.K || len(normalRows) < 2 {
+		return nil, nil, fmt.Errorf("threat: %d normal training records; the novelty encoder needs at least 2 and the anomaly score more than novelty.k = %d",
+			len(normalRows), cfg.Novelty.K)
 	}
 	if r, err = trainNovelty(ctx, cfg, m, x, w, normalRows, rng, log); err != nil {
 		return nil, nil, err
 	}
 	putLosses(metrics, "novelty", r)
 
-	// 4. Reference bank and threshold calibration on the validation split.
+	// 4. Reference bank; scales and threshold on the calibration normals.
 	trainCat := make([]int, len(trainRows))
 	for i, r := range trainRows {
 		trainCat[i] = labels[r]
@@ -203,7 +204,7 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 	if len(valNormal) == 0 {
 		return nil, nil, fmt.Errorf("threat: the validation split holds no normal record to calibrate the threshold on")
 	}
-	learned, input := calibrationDistances(m, x, w, valNormal, normalRows)
+	learned, input := calibrationDistances(m, x, w, valNormal)
 	m.InputWeight, m.LearnedScale, m.InputScale = cfg.Novelty.InputWeight, typicalScale(learned), typicalScale(input)
 	metrics["anomaly_learned_scale"], metrics["anomaly_input_scale"] = m.LearnedScale, m.InputScale
 	normalScores := make([]float64, len(learned))
@@ -386,17 +387,16 @@ func noveltyValidation(m *Model, x []float32, labels []int, trainRows, valRows [
 // calibrationDistances returns the learned and input-space anomaly
 // distances of every normal record of the training file, on which the
 // scales and the threshold are set: the validation normals valNormal, scored
-// as any record is, then the training normals trainNormal (m's reference
-// bank), each scored against the others (leave-one-out: the K+1-th nearest,
-// the first being itself). On KDDTrain+_20Percent the two samples agree (at
+// as any record is, then the training normals of m's reference bank, each
+// scored against the others (leave-one-out). On KDDTrain+_20Percent the two samples agree (at
 // seeds 1-3, medians within 4% and each sample's 98th percentile leaving
 // 1.5-2.7% of the other above it) and together hold 6.7 times the
 // validation normals, so that the threshold, a tail quantile, moves less
 // with the seed's split: with 2,017 validation normals alone it rested on
 // the 40 highest.
-func calibrationDistances(m *Model, x []float32, w int, valNormal, trainNormal []int) (learned, input []float64) {
+func calibrationDistances(m *Model, x []float32, w int, valNormal []int) (learned, input []float64) {
 	learned, input = m.anomalies(gatherRows(x, w, valNormal))
-	ll, li := m.anomaliesAt(gatherRows(x, w, trainNormal), m.K+1)
+	ll, li := m.bankAnomalies()
 	return append(learned, ll...), append(input, li...)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -395,16 +396,25 @@ func TestNSLKDDFull(t *testing.T) {
 	}
 }
 
-// TestCalibrationLeaveOneOut checks the threshold's calibration sample
-// against naive loops: every validation normal scored against the bank, and
-// every bank normal scored against the other bank normals (the k-th smallest
-// of its distances to them, in each novelty space and in the input space);
-// and that the threshold leaves the configured fraction of that sample above
-// it.
+// TestCalibrationLeaveOneOut checks the calibration sample against naive
+// loops: every validation normal scored against the bank, and every bank
+// normal against the other bank normals (the k-th smallest of its distances
+// to them, in each novelty space and in the input space); that the scales
+// are the sample's medians (with input_weight > 0, where the score uses
+// them) and that the threshold is its order statistic at 1-fpr.
 func TestCalibrationLeaveOneOut(t *testing.T) {
 	dir := nslkddDir(t)
-	cfg := smokeConfig(t, dir, t.TempDir())
-	cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs, cfg.Novelty.Members, cfg.Novelty.K = 0, 1, 1, 2, 3
+	for _, weight := range []float64{0, 0.5} {
+		t.Run(fmt.Sprint("input_weight ", weight), func(t *testing.T) {
+			cfg := smokeConfig(t, dir, t.TempDir())
+			cfg.SCARF.Epochs, cfg.SupCon.Epochs, cfg.Novelty.Epochs, cfg.Novelty.Members, cfg.Novelty.K = 0, 1, 1, 2, 3
+			cfg.Novelty.InputWeight = weight
+			checkCalibration(t, cfg)
+		})
+	}
+}
+
+func checkCalibration(t *testing.T, cfg Config) {
 	m, metrics, all, val := fitSlice(t, cfg, 0.03)
 	labels := all.CategoryLabels()
 	w := m.Pipeline.Width()
@@ -462,35 +472,32 @@ func TestCalibrationLeaveOneOut(t *testing.T) {
 	for i := range nb {
 		wantI[nv+i] = kth(refI, i, refI, ow, i, m.K)
 	}
-	var trainNormal []int
-	for i, c := range m.bankCategory {
-		if c == int(data.CategoryNormal) {
-			trainNormal = append(trainNormal, i)
-		}
+	all0 := make([]int, nv)
+	for i := range all0 {
+		all0[i] = i
 	}
-	gotL, gotI := calibrationDistances(m, m.bank, w, nil, trainNormal)
-	vl, vi := m.anomalies(vx)
-	gotL, gotI = append(vl, gotL...), append(vi, gotI...)
+	gotL, gotI := calibrationDistances(m, vx, w, all0)
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-4*max(1, want) }
 	for i := range wantL {
-		for _, c := range []struct {
-			space     string
-			got, want float64
-		}{{"learned", gotL[i], wantL[i]}, {"input", gotI[i], wantI[i]}} {
-			if math.Abs(c.got-c.want) > 1e-4*max(1, c.want) {
-				t.Fatalf("calibration row %d (%d validation normals first): %s distance %v, want %v", i, nv, c.space, c.got, c.want)
-			}
+		if !near(gotL[i], wantL[i]) || !near(gotI[i], wantI[i]) {
+			t.Fatalf("calibration row %d (%d validation normals first): distances %v, %v; want %v, %v",
+				i, nv, gotL[i], gotI[i], wantL[i], wantI[i])
 		}
 	}
 	if got := metrics["anomaly_calibration_normals"]; got != float64(nv+nb) {
 		t.Errorf("anomaly_calibration_normals %v, want %d validation + %d training normals", got, nv, nb)
 	}
-	above := 0
-	for i := range wantL {
-		if m.anomalyScore(wantL[i], wantI[i]) > m.Threshold {
-			above++
-		}
+	median := func(v []float64) float64 { s := slices.Clone(v); slices.Sort(s); return s[len(s)/2] }
+	if !near(m.LearnedScale, median(wantL)) || !near(m.InputScale, median(wantI)) {
+		t.Errorf("scales %v, %v; want the medians %v, %v", m.LearnedScale, m.InputScale, median(wantL), median(wantI))
 	}
-	if frac := float64(above) / float64(nv+nb); frac > cfg.Novelty.FPR || frac < cfg.Novelty.FPR-2/float64(nv+nb) {
-		t.Errorf("%.4f of the calibration normals above the threshold, want %v", frac, cfg.Novelty.FPR)
+	score := make([]float64, len(wantL))
+	for i := range score {
+		score[i] = m.anomalyScore(wantL[i], wantI[i])
+	}
+	slices.Sort(score)
+	want := score[int(math.Ceil((1-cfg.Novelty.FPR)*float64(len(score))))-1]
+	if !near(m.Threshold, want) {
+		t.Errorf("threshold %v, want the calibration scores' order statistic at 1-fpr %v", m.Threshold, want)
 	}
 }

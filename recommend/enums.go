@@ -1,10 +1,6 @@
 package recommend
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-)
+import "github.com/contrast-ml/contrast/internal/enum"
 
 // Correction chooses the logit correction of the in-batch sampled softmax.
 type Correction int
@@ -19,16 +15,16 @@ const (
 	NoCorrection
 )
 
-var correctionNames = []string{"logq", "none"}
+var correctionNames = enum.Table{Type: "Correction", What: "correction", Names: []string{"logq", "none"}}
 
-func (c Correction) String() string { return enumString(correctionNames, int(c), "Correction") }
+func (c Correction) String() string { return correctionNames.String(int(c)) }
 
 // MarshalText writes the correction's name.
-func (c Correction) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+func (c Correction) MarshalText() ([]byte, error) { return correctionNames.Marshal(int(c)) }
 
 // UnmarshalText parses a correction name.
 func (c *Correction) UnmarshalText(b []byte) error {
-	return enumParse(correctionNames, "correction", b, (*int)(c))
+	return correctionNames.Parse(b, (*int)(c))
 }
 
 // Pooling chooses how the user tower pools the item embeddings of a history.
@@ -44,30 +40,14 @@ const (
 	Recency
 )
 
-var poolingNames = []string{"mean", "recency"}
+var poolingNames = enum.Table{Type: "Pooling", What: "pooling", Names: []string{"mean", "recency"}}
 
-func (p Pooling) String() string { return enumString(poolingNames, int(p), "Pooling") }
+func (p Pooling) String() string { return poolingNames.String(int(p)) }
 
 // MarshalText writes the pooling's name.
-func (p Pooling) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+func (p Pooling) MarshalText() ([]byte, error) { return poolingNames.Marshal(int(p)) }
 
 // UnmarshalText parses a pooling name.
 func (p *Pooling) UnmarshalText(b []byte) error {
-	return enumParse(poolingNames, "pooling", b, (*int)(p))
-}
-
-func enumString(names []string, i int, typ string) string {
-	if i >= 0 && i < len(names) {
-		return names[i]
-	}
-	return fmt.Sprintf("%s(%d)", typ, i)
-}
-
-func enumParse(names []string, what string, b []byte, dst *int) error {
-	s := strings.ToLower(strings.TrimSpace(string(b)))
-	if i := slices.Index(names, s); i >= 0 {
-		*dst = i
-		return nil
-	}
-	return fmt.Errorf("unknown %s %q (want %s)", what, s, strings.Join(names, ", "))
+	return poolingNames.Parse(b, (*int)(p))
 }

@@ -1,9 +1,6 @@
 package text
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/contrast-ml/contrast/internal/enum"
 
 // EncoderKind names the sentence encoder architecture.
 type EncoderKind int
@@ -19,16 +16,16 @@ const (
 	Transformer
 )
 
-var encoderNames = []string{"bow", "transformer"}
+var encoderNames = enum.Table{Type: "EncoderKind", What: "encoder", Names: []string{"bow", "transformer"}}
 
-func (k EncoderKind) String() string { return enumString(encoderNames, int(k), "EncoderKind") }
+func (k EncoderKind) String() string { return encoderNames.String(int(k)) }
 
 // MarshalText writes the encoder's name.
-func (k EncoderKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+func (k EncoderKind) MarshalText() ([]byte, error) { return encoderNames.Marshal(int(k)) }
 
 // UnmarshalText parses an encoder name.
 func (k *EncoderKind) UnmarshalText(b []byte) error {
-	return enumParse(encoderNames, "encoder", b, (*int)(k))
+	return encoderNames.Parse(b, (*int)(k))
 }
 
 // Weighting chooses how token vectors are weighted when pooled.
@@ -46,16 +43,16 @@ const (
 	SIF
 )
 
-var weightingNames = []string{"mean", "sif"}
+var weightingNames = enum.Table{Type: "Weighting", What: "weighting", Names: []string{"mean", "sif"}}
 
-func (w Weighting) String() string { return enumString(weightingNames, int(w), "Weighting") }
+func (w Weighting) String() string { return weightingNames.String(int(w)) }
 
 // MarshalText writes the weighting's name.
-func (w Weighting) MarshalText() ([]byte, error) { return []byte(w.String()), nil }
+func (w Weighting) MarshalText() ([]byte, error) { return weightingNames.Marshal(int(w)) }
 
 // UnmarshalText parses a weighting name.
 func (w *Weighting) UnmarshalText(b []byte) error {
-	return enumParse(weightingNames, "weighting", b, (*int)(w))
+	return weightingNames.Parse(b, (*int)(w))
 }
 
 // Objective names the training loss.
@@ -80,16 +77,16 @@ const (
 	SimCSE
 )
 
-var objectiveNames = []string{"cosent", "cosine", "mnrl", "simcse"}
+var objectiveNames = enum.Table{Type: "Objective", What: "objective", Names: []string{"cosent", "cosine", "mnrl", "simcse"}}
 
-func (o Objective) String() string { return enumString(objectiveNames, int(o), "Objective") }
+func (o Objective) String() string { return objectiveNames.String(int(o)) }
 
 // MarshalText writes the objective's name.
-func (o Objective) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+func (o Objective) MarshalText() ([]byte, error) { return objectiveNames.Marshal(int(o)) }
 
 // UnmarshalText parses an objective name.
 func (o *Objective) UnmarshalText(b []byte) error {
-	return enumParse(objectiveNames, "objective", b, (*int)(o))
+	return objectiveNames.Parse(b, (*int)(o))
 }
 
 // Activation names the hidden activation of the projection MLP.
@@ -102,16 +99,16 @@ const (
 	Tanh
 )
 
-var activationNames = []string{"relu", "gelu", "tanh"}
+var activationNames = enum.Table{Type: "Activation", What: "activation", Names: []string{"relu", "gelu", "tanh"}}
 
-func (a Activation) String() string { return enumString(activationNames, int(a), "Activation") }
+func (a Activation) String() string { return activationNames.String(int(a)) }
 
 // MarshalText writes the activation's name.
-func (a Activation) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+func (a Activation) MarshalText() ([]byte, error) { return activationNames.Marshal(int(a)) }
 
 // UnmarshalText parses an activation name.
 func (a *Activation) UnmarshalText(b []byte) error {
-	return enumParse(activationNames, "activation", b, (*int)(a))
+	return activationNames.Parse(b, (*int)(a))
 }
 
 // OptimKind names the optimizer.
@@ -123,32 +120,14 @@ const (
 	AdamW
 )
 
-var optimNames = []string{"adam", "adamw"}
+var optimNames = enum.Table{Type: "OptimKind", What: "optimizer", Names: []string{"adam", "adamw"}}
 
-func (k OptimKind) String() string { return enumString(optimNames, int(k), "OptimKind") }
+func (k OptimKind) String() string { return optimNames.String(int(k)) }
 
 // MarshalText writes the optimizer's name.
-func (k OptimKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+func (k OptimKind) MarshalText() ([]byte, error) { return optimNames.Marshal(int(k)) }
 
 // UnmarshalText parses an optimizer name.
 func (k *OptimKind) UnmarshalText(b []byte) error {
-	return enumParse(optimNames, "optimizer", b, (*int)(k))
-}
-
-func enumString(names []string, i int, typ string) string {
-	if i >= 0 && i < len(names) {
-		return names[i]
-	}
-	return fmt.Sprintf("%s(%d)", typ, i)
-}
-
-func enumParse(names []string, what string, b []byte, dst *int) error {
-	s := strings.ToLower(strings.TrimSpace(string(b)))
-	for i, n := range names {
-		if n == s {
-			*dst = i
-			return nil
-		}
-	}
-	return fmt.Errorf("text: unknown %s %q (want one of %s)", what, b, strings.Join(names, ", "))
+	return optimNames.Parse(b, (*int)(k))
 }

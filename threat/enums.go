@@ -1,9 +1,6 @@
 package threat
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/contrast-ml/contrast/internal/enum"
 
 // CatEncoding chooses how the categorical fields (protocol_type, service, flag)
 // enter the encoder.
@@ -18,23 +15,15 @@ const (
 	CatOneHot
 )
 
-func (c CatEncoding) String() string {
-	switch c {
-	case CatEmbedding:
-		return "embedding"
-	case CatOneHot:
-		return "onehot"
-	}
-	return fmt.Sprintf("CatEncoding(%d)", int(c))
-}
+var catNames = enum.Table{Type: "CatEncoding", What: "categorical encoding", Names: []string{"embedding", "onehot"}}
+
+func (c CatEncoding) String() string { return catNames.String(int(c)) }
 
 // MarshalText writes the encoding's name.
-func (c CatEncoding) MarshalText() ([]byte, error) { return marshalEnum(c, c >= 0 && c <= CatOneHot) }
+func (c CatEncoding) MarshalText() ([]byte, error) { return catNames.Marshal(int(c)) }
 
 // UnmarshalText parses "embedding" or "onehot".
-func (c *CatEncoding) UnmarshalText(b []byte) error {
-	return parseEnum(b, "categorical encoding", []CatEncoding{CatEmbedding, CatOneHot}, c)
-}
+func (c *CatEncoding) UnmarshalText(b []byte) error { return catNames.Parse(b, (*int)(c)) }
 
 // NormKind chooses the normalisation after each hidden layer of the encoder.
 type NormKind int
@@ -48,25 +37,15 @@ const (
 	NormNone
 )
 
-func (n NormKind) String() string {
-	switch n {
-	case NormBatch:
-		return "batch"
-	case NormLayer:
-		return "layer"
-	case NormNone:
-		return "none"
-	}
-	return fmt.Sprintf("NormKind(%d)", int(n))
-}
+var normNames = enum.Table{Type: "NormKind", What: "normalisation", Names: []string{"batch", "layer", "none"}}
+
+func (n NormKind) String() string { return normNames.String(int(n)) }
 
 // MarshalText writes the normalisation's name.
-func (n NormKind) MarshalText() ([]byte, error) { return marshalEnum(n, n >= 0 && n <= NormNone) }
+func (n NormKind) MarshalText() ([]byte, error) { return normNames.Marshal(int(n)) }
 
 // UnmarshalText parses "batch", "layer" or "none".
-func (n *NormKind) UnmarshalText(b []byte) error {
-	return parseEnum(b, "normalisation", []NormKind{NormBatch, NormLayer, NormNone}, n)
-}
+func (n *NormKind) UnmarshalText(b []byte) error { return normNames.Parse(b, (*int)(n)) }
 
 // ClassWeight chooses the per-class weights of the classifier's cross-entropy.
 type ClassWeight int
@@ -82,27 +61,15 @@ const (
 	WeightNone
 )
 
-func (w ClassWeight) String() string {
-	switch w {
-	case WeightSqrt:
-		return "sqrt"
-	case WeightBalanced:
-		return "balanced"
-	case WeightNone:
-		return "none"
-	}
-	return fmt.Sprintf("ClassWeight(%d)", int(w))
-}
+var weightNames = enum.Table{Type: "ClassWeight", What: "class weight", Names: []string{"sqrt", "balanced", "none"}}
+
+func (w ClassWeight) String() string { return weightNames.String(int(w)) }
 
 // MarshalText writes the weighting's name.
-func (w ClassWeight) MarshalText() ([]byte, error) {
-	return marshalEnum(w, w >= 0 && w <= WeightNone)
-}
+func (w ClassWeight) MarshalText() ([]byte, error) { return weightNames.Marshal(int(w)) }
 
 // UnmarshalText parses "sqrt", "balanced" or "none".
-func (w *ClassWeight) UnmarshalText(b []byte) error {
-	return parseEnum(b, "class weight", []ClassWeight{WeightSqrt, WeightBalanced, WeightNone}, w)
-}
+func (w *ClassWeight) UnmarshalText(b []byte) error { return weightNames.Parse(b, (*int)(w)) }
 
 // NoveltyMethod chooses the objective of the novelty encoder, which sees
 // normal records only.
@@ -119,42 +86,12 @@ const (
 	NoveltyShifted
 )
 
-func (m NoveltyMethod) String() string {
-	switch m {
-	case NoveltySCARF:
-		return "scarf"
-	case NoveltyShifted:
-		return "shifted"
-	}
-	return fmt.Sprintf("NoveltyMethod(%d)", int(m))
-}
+var noveltyNames = enum.Table{Type: "NoveltyMethod", What: "novelty method", Names: []string{"scarf", "shifted"}}
+
+func (m NoveltyMethod) String() string { return noveltyNames.String(int(m)) }
 
 // MarshalText writes the method's name.
-func (m NoveltyMethod) MarshalText() ([]byte, error) {
-	return marshalEnum(m, m >= 0 && m <= NoveltyShifted)
-}
+func (m NoveltyMethod) MarshalText() ([]byte, error) { return noveltyNames.Marshal(int(m)) }
 
 // UnmarshalText parses "scarf" or "shifted".
-func (m *NoveltyMethod) UnmarshalText(b []byte) error {
-	return parseEnum(b, "novelty method", []NoveltyMethod{NoveltySCARF, NoveltyShifted}, m)
-}
-
-func marshalEnum(v fmt.Stringer, ok bool) ([]byte, error) {
-	if !ok {
-		return nil, fmt.Errorf("threat: cannot marshal %v", v)
-	}
-	return []byte(v.String()), nil
-}
-
-func parseEnum[E fmt.Stringer](b []byte, what string, all []E, dst *E) error {
-	s := strings.TrimSpace(string(b))
-	names := make([]string, len(all))
-	for i, v := range all {
-		if strings.EqualFold(s, v.String()) {
-			*dst = v
-			return nil
-		}
-		names[i] = v.String()
-	}
-	return fmt.Errorf("threat: unknown %s %q (want %s)", what, s, strings.Join(names, ", "))
-}
+func (m *NoveltyMethod) UnmarshalText(b []byte) error { return noveltyNames.Parse(b, (*int)(m)) }

@@ -1,6 +1,6 @@
 package train
 
-import "fmt"
+import "github.com/contrast-ml/contrast/internal/enum"
 
 // Method names a contrastive learning method.
 type Method int
@@ -18,15 +18,15 @@ const (
 	Siamese
 )
 
-var methodNames = []string{"simclr", "supcon", "moco", "byol", "simsiam", "barlow", "vicreg", "triplet", "siamese"}
+var methodNames = enum.Table{Type: "Method", What: "method", Names: []string{"simclr", "supcon", "moco", "byol", "simsiam", "barlow", "vicreg", "triplet", "siamese"}}
 
-func (m Method) String() string { return enumString(methodNames, int(m), "Method") }
+func (m Method) String() string { return methodNames.String(int(m)) }
 
 // MarshalText writes the method's name.
-func (m Method) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+func (m Method) MarshalText() ([]byte, error) { return methodNames.Marshal(int(m)) }
 
 // UnmarshalText parses a method name.
-func (m *Method) UnmarshalText(b []byte) error { return enumParse(methodNames, "method", b, (*int)(m)) }
+func (m *Method) UnmarshalText(b []byte) error { return methodNames.Parse(b, (*int)(m)) }
 
 // EncoderKind names an encoder architecture.
 type EncoderKind int
@@ -42,16 +42,16 @@ const (
 	EncoderResNet
 )
 
-var encoderNames = []string{"w1", "mlp", "resnet"}
+var encoderNames = enum.Table{Type: "EncoderKind", What: "encoder", Names: []string{"w1", "mlp", "resnet"}}
 
-func (e EncoderKind) String() string { return enumString(encoderNames, int(e), "EncoderKind") }
+func (e EncoderKind) String() string { return encoderNames.String(int(e)) }
 
 // MarshalText writes the encoder's name.
-func (e EncoderKind) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+func (e EncoderKind) MarshalText() ([]byte, error) { return encoderNames.Marshal(int(e)) }
 
 // UnmarshalText parses an encoder name.
 func (e *EncoderKind) UnmarshalText(b []byte) error {
-	return enumParse(encoderNames, "encoder", b, (*int)(e))
+	return encoderNames.Parse(b, (*int)(e))
 }
 
 // OptimKind names an optimizer.
@@ -65,16 +65,16 @@ const (
 	OptimLARS
 )
 
-var optimNames = []string{"adam", "adamw", "sgd", "lars"}
+var optimNames = enum.Table{Type: "OptimKind", What: "optimizer", Names: []string{"adam", "adamw", "sgd", "lars"}}
 
-func (o OptimKind) String() string { return enumString(optimNames, int(o), "OptimKind") }
+func (o OptimKind) String() string { return optimNames.String(int(o)) }
 
 // MarshalText writes the optimizer's name.
-func (o OptimKind) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+func (o OptimKind) MarshalText() ([]byte, error) { return optimNames.Marshal(int(o)) }
 
 // UnmarshalText parses an optimizer name.
 func (o *OptimKind) UnmarshalText(b []byte) error {
-	return enumParse(optimNames, "optimizer", b, (*int)(o))
+	return optimNames.Parse(b, (*int)(o))
 }
 
 // MinerKind names a triplet miner.
@@ -88,31 +88,14 @@ const (
 	MinerDistanceWeighted
 )
 
-var minerNames = []string{"semi-hard", "batch-hard", "batch-all", "distance-weighted"}
+var minerNames = enum.Table{Type: "MinerKind", What: "miner", Names: []string{"semi-hard", "batch-hard", "batch-all", "distance-weighted"}}
 
-func (m MinerKind) String() string { return enumString(minerNames, int(m), "MinerKind") }
+func (m MinerKind) String() string { return minerNames.String(int(m)) }
 
 // MarshalText writes the miner's name.
-func (m MinerKind) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+func (m MinerKind) MarshalText() ([]byte, error) { return minerNames.Marshal(int(m)) }
 
 // UnmarshalText parses a miner name.
 func (m *MinerKind) UnmarshalText(b []byte) error {
-	return enumParse(minerNames, "miner", b, (*int)(m))
-}
-
-func enumString(names []string, i int, typ string) string {
-	if i >= 0 && i < len(names) {
-		return names[i]
-	}
-	return fmt.Sprintf("%s(%d)", typ, i)
-}
-
-func enumParse(names []string, what string, b []byte, dst *int) error {
-	for i, n := range names {
-		if n == string(b) {
-			*dst = i
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown %s %q (want one of %v)", what, b, names)
+	return minerNames.Parse(b, (*int)(m))
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/contrast-ml/contrast/internal/atomicfile"
 )
 
 // File names inside a DB directory.
@@ -665,44 +667,11 @@ func Load(path string) (Index, error) {
 	return idx, err
 }
 
-// writeFileAtomic writes dir/name through a temporary file in dir, fsyncs
-// it, renames it into place and fsyncs dir.
-func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) {
-	path := filepath.Join(dir, name)
-	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("index: write %q: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = write(f); err != nil {
-		return fmt.Errorf("index: write %q: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("index: sync %q: %w", tmp, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("index: close %q: %w", tmp, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("index: rename %q to %q: %w", tmp, path, err)
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("index: sync directory %q: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("index: sync directory %q: %w", dir, err)
+// writeFileAtomic writes dir/name so that a crash leaves the old file or the
+// new one (see package atomicfile; its temporary files are .NAME.tmp-*).
+func writeFileAtomic(dir, name string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(filepath.Join(dir, name), 0o644, write); err != nil {
+		return fmt.Errorf("index: %w", err)
 	}
 	return nil
 }

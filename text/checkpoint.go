@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/contrast-ml/contrast/ag"
+	"github.com/contrast-ml/contrast/internal/atomicfile"
 	"github.com/contrast-ml/contrast/nn"
 	"github.com/contrast-ml/contrast/tensor"
 )
@@ -160,32 +161,11 @@ func (m *Model) restore(snap []*tensor.Tensor) {
 	}
 }
 
-// writeFileAtomic writes b to path through a synced temporary file and a rename.
-func writeFileAtomic(path string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(b); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
+// writeFileAtomic writes b to path so that a crash leaves the old file or
+// the new one (see package atomicfile).
+func writeFileAtomic(path string, b []byte) error {
+	if err := atomicfile.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("text: %w", err)
 	}
 	return nil
 }

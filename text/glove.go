@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"unicode/utf8"
+
+	"github.com/contrast-ml/contrast/internal/atomicfile"
 )
 
 // The compact word-vector file that `contrast data fetch glove` writes once
@@ -124,41 +126,21 @@ func EncodeVectors(w io.Writer, words []string, data []float32, dim int) error {
 	return nil
 }
 
-// WriteVectors writes a word-vector file at path atomically: a temporary file
-// in the same directory, synced, then renamed over path.
-func WriteVectors(path string, words []string, data []float32, dim int) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// WriteVectors writes a word-vector file at path atomically (see package
+// atomicfile), creating its directory.
+func WriteVectors(path string, words []string, data []float32, dim int) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("text: write %q: %w", path, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<20)
+		if err := EncodeVectors(bw, words, data, dim); err != nil {
+			return err
 		}
-	}()
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := EncodeVectors(bw, words, data, dim); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("text: write %q: %w", path, err)
+		return bw.Flush()
+	})
+	if err != nil {
+		return fmt.Errorf("text: %w", err)
 	}
 	return nil
 }

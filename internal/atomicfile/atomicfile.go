@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -58,7 +59,9 @@ func SyncDir(dir string) error {
 		return fmt.Errorf("atomicfile: %w", err)
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil {
+	// Some file systems cannot sync a directory (EINVAL): the rename is as
+	// durable as they make it.
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
 		return fmt.Errorf("atomicfile: sync dir %s: %w", dir, err)
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/contrast-ml/contrast/internal/cputime"
 )
 
 // BenchConfig configures Bench. Zero fields take the defaults noted.
@@ -202,12 +204,12 @@ func medianQPS(repeats, count int, f func() error) (wall, cpu float64, err error
 	ts := make([]float64, repeats)
 	cs := make([]float64, repeats)
 	for r := range ts {
-		t0, c0 := time.Now(), processCPU()
+		t0, c0 := time.Now(), cputime.Process()
 		if err := f(); err != nil {
 			return 0, 0, err
 		}
 		ts[r] = time.Since(t0).Seconds()
-		cs[r] = (processCPU() - c0).Seconds()
+		cs[r] = (cputime.Process() - c0).Seconds()
 	}
 	slices.Sort(ts)
 	slices.Sort(cs)

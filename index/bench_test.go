@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/contrast-ml/contrast/internal/cputime"
 	"github.com/contrast-ml/contrast/internal/npy"
 )
 
@@ -116,12 +117,12 @@ func BenchmarkSearch(b *testing.B) {
 			b.Run(v.name+"/"+mode, func(b *testing.B) {
 				b.ReportAllocs()
 				i := 0
-				c0 := processCPU()
+				c0 := cputime.Process()
 				for b.Loop() {
 					f(i)
 					i++
 				}
-				cpu := (processCPU() - c0).Seconds()
+				cpu := (cputime.Process() - c0).Seconds()
 				per := 1
 				if mode == "batch" {
 					per = nq

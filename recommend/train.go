@@ -14,6 +14,7 @@ import (
 	"github.com/contrast-ml/contrast/ag"
 	"github.com/contrast-ml/contrast/internal/atomicfile"
 	"github.com/contrast-ml/contrast/internal/config"
+	"github.com/contrast-ml/contrast/internal/cputime"
 	"github.com/contrast-ml/contrast/loss"
 	"github.com/contrast-ml/contrast/optim"
 	"github.com/contrast-ml/contrast/tensor"
@@ -46,7 +47,7 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	if err := atomicfile.WriteFile(filepath.Join(outDir, ConfigFile), resolved, 0o644); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
-	start, cpu0 := time.Now(), processCPU()
+	start, cpu0 := time.Now(), cputime.Process()
 	dir, _ := cfg.DataDir()
 	ml, err := ReadMovieLens(dir)
 	if err != nil {
@@ -65,7 +66,7 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 		return nil, err
 	}
 	metrics["train_seconds"] = time.Since(start).Seconds()
-	if c := processCPU(); c > 0 {
+	if c := cputime.Process(); c > 0 {
 		metrics["train_cpu_seconds"] = (c - cpu0).Seconds() // the whole process's, of which this run is most
 	}
 	if err := tr.model.Save(outDir); err != nil {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/contrast-ml/contrast/ag"
-	"github.com/contrast-ml/contrast/internal/atomicfile"
 	"github.com/contrast-ml/contrast/internal/config"
 	"github.com/contrast-ml/contrast/internal/cputime"
 	"github.com/contrast-ml/contrast/loss"
@@ -40,11 +39,7 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
-	resolved, err := config.Marshal(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := atomicfile.WriteFile(filepath.Join(outDir, ConfigFile), resolved, 0o644); err != nil {
+	if err := config.Save(filepath.Join(outDir, ConfigFile), cfg); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
 	start, cpu0 := time.Now(), cputime.Process()

@@ -41,12 +41,8 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 		return nil, fmt.Errorf("text: %w", err)
 	}
 	start := time.Now()
-	resolved, err := config.Marshal(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeFileAtomic(filepath.Join(outDir, ConfigFile), resolved); err != nil {
-		return nil, err
+	if err := config.Save(filepath.Join(outDir, ConfigFile), cfg); err != nil {
+		return nil, fmt.Errorf("text: %w", err)
 	}
 	hist, err := os.Create(filepath.Join(outDir, "history.jsonl"))
 	if err != nil {

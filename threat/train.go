@@ -11,13 +11,11 @@ import (
 	"slices"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/contrast-ml/contrast/ag"
 	"github.com/contrast-ml/contrast/augment"
 	"github.com/contrast-ml/contrast/data"
 	"github.com/contrast-ml/contrast/eval"
-	"github.com/contrast-ml/contrast/internal/atomicfile"
+	"github.com/contrast-ml/contrast/internal/config"
 	"github.com/contrast-ml/contrast/loss"
 	"github.com/contrast-ml/contrast/nn"
 	"github.com/contrast-ml/contrast/report"
@@ -47,11 +45,7 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, fmt.Errorf("threat: %w", err)
 	}
-	yb, err := yaml.Marshal(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("threat: encode config: %w", err)
-	}
-	if err := atomicfile.WriteFile(filepath.Join(outDir, ConfigFile), yb, 0o644); err != nil {
+	if err := config.Save(filepath.Join(outDir, ConfigFile), cfg); err != nil {
 		return nil, fmt.Errorf("threat: %w", err)
 	}
 	start := time.Now()

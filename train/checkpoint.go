@@ -62,15 +62,7 @@ func saveModel(dir string, cfg Config, l Learner, meta ModelMeta) error {
 	if err := atomicfile.WriteFile(filepath.Join(dir, ModelInfo), append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	return saveConfig(filepath.Join(dir, ConfigFile), cfg)
-}
-
-func saveConfig(path string, cfg Config) error {
-	b, err := config.Marshal(cfg)
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(path, b, 0o644)
+	return config.Save(filepath.Join(dir, ConfigFile), cfg)
 }
 
 // saveCheckpoint writes a resumable checkpoint and then points latest at it,

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,5 +78,25 @@ func TestFlagsOverrideFile(t *testing.T) {
 	}
 	if err := fs.Parse([]string{"--optim.steps", "x"}); err == nil {
 		t.Error("accepted a non-integer")
+	}
+}
+
+// TestSaveLoad writes a config with Save and reads it back with Load into a
+// struct of defaults that differ everywhere: every field comes from the file.
+func TestSaveLoad(t *testing.T) {
+	want := cfg{Name: "run", Seed: 7, Color: 1, Fracs: []float64{0.25, 1}, On: true, Optim: inner{LR: 0.125, Steps: 3}}
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := Save(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got := cfg{Name: "x", Seed: 1, Fracs: []float64{9}, Optim: inner{LR: 1, Steps: 1}}
+	if err := Load(path, &got); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("loaded %+v, saved %+v", got, want)
+	}
+	if err := Save(filepath.Join(t.TempDir(), "missing", "config.yaml"), want); err == nil {
+		t.Error("Save into a missing directory succeeded")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/contrast-ml/contrast/internal/atomicfile"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -48,6 +49,19 @@ func Marshal(src any) ([]byte, error) {
 		return nil, fmt.Errorf("config: encode: %w", err)
 	}
 	return b, nil
+}
+
+// Save writes src as YAML to path atomically: a run directory's resolved
+// config.yaml, which Load reads back into the same struct.
+func Save(path string, src any) error {
+	b, err := Marshal(src)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
 }
 
 // oneLine folds yaml's multi-line error lists into one line for the CLI.

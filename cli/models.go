@@ -35,8 +35,12 @@ func loadServeModel(dir string) (server.Model, error) {
 }
 
 // runTask reads the task field of a run directory's config.yaml ("" if none).
-func runTask(dir string) string {
-	b, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
+func runTask(dir string) string { return configTask(filepath.Join(dir, "config.yaml")) }
+
+// configTask reads the task field of a YAML config file: "" when the file
+// is missing, unreadable or names none (the full load reports errors).
+func configTask(path string) string {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/contrast-ml/contrast/threat"
 	"github.com/contrast-ml/contrast/train"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 )
 
 // trainTask is one application that `contrast train` runs, chosen by the
@@ -108,15 +107,5 @@ func peekConfig(args []string) string {
 	if path == "" {
 		return ""
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	var head struct {
-		Task string `yaml:"task"`
-	}
-	if yaml.Unmarshal(b, &head) != nil {
-		return ""
-	}
-	return head.Task
+	return configTask(path)
 }

@@ -37,9 +37,6 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("text: config: %w", err)
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return nil, fmt.Errorf("text: %w", err)
-	}
 	start := time.Now()
 	if err := config.Save(filepath.Join(outDir, ConfigFile), cfg); err != nil {
 		return nil, fmt.Errorf("text: %w", err)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -41,9 +40,6 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return nil, fmt.Errorf("threat: %w", err)
 	}
 	if err := config.Save(filepath.Join(outDir, ConfigFile), cfg); err != nil {
 		return nil, fmt.Errorf("threat: %w", err)

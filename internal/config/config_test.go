@@ -96,7 +96,11 @@ func TestSaveLoad(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("loaded %+v, saved %+v", got, want)
 	}
-	if err := Save(filepath.Join(t.TempDir(), "missing", "config.yaml"), want); err == nil {
-		t.Error("Save into a missing directory succeeded")
+	deep := filepath.Join(t.TempDir(), "run", "sub", "config.yaml")
+	if err := Save(deep, want); err != nil {
+		t.Fatalf("Save into a new directory: %v", err)
+	}
+	if err := Load(deep, &got); err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("loaded %+v (%v) from a new directory", got, err)
 	}
 }

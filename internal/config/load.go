@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/contrast-ml/contrast/internal/atomicfile"
@@ -51,12 +52,16 @@ func Marshal(src any) ([]byte, error) {
 	return b, nil
 }
 
-// Save writes src as YAML to path atomically: a run directory's resolved
-// config.yaml, which Load reads back into the same struct.
+// Save writes src as YAML to path atomically, creating its directory: a run
+// directory's resolved config.yaml, which Load reads back into the same
+// struct.
 func Save(path string, src any) error {
 	b, err := Marshal(src)
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("config: %w", err)
 	}
 	if err := atomicfile.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("config: %w", err)

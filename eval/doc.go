@@ -49,7 +49,9 @@
 //
 // Pearson and Spearman (average ranks for ties) correlate similarities with
 // human judgements. ROCAUC (the Mann-Whitney statistic, ties count 1/2),
-// ROCCurve and AveragePrecision score binary decisions. CalibrateThreshold
+// ROCCurve and AveragePrecision score binary decisions; CompareAUC tests
+// whether two scores of the same records differ in AUROC (DeLong et al.
+// 1988: the difference, its standard error and a p-value). CalibrateThreshold
 // picks the distance threshold that maximises F1 on validation pairs, and
 // Verify / CalibratedVerify report accuracy, precision, recall and F1 at it on
 // test pairs.

@@ -1,6 +1,7 @@
 package threat
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/contrast-ml/contrast/data"
@@ -24,7 +25,8 @@ func Eval(modelDir, spec string) (map[string]float64, error) {
 // modelMetrics is scoreMetrics plus, for a model with distance scales,
 // auroc_anomaly_combined and ap_anomaly_combined: the equal-weight sum of the
 // learned and the input-space distance, each over its median on the
-// calibration normals.
+// calibration normals; and auroc_anomaly_combined_minus_input (with _se and
+// _p), that sum's AUROC against the input space's (see putAUCDifference).
 func modelMetrics(m *Model, scores []Score, truth []data.Category) (map[string]float64, error) {
 	out, err := scoreMetrics(scores, truth)
 	if err != nil {
@@ -43,6 +45,13 @@ func modelMetrics(m *Model, scores []Score, truth []data.Category) (map[string]f
 	}
 	if out["ap_anomaly_combined"], err = eval.AveragePrecision(comb, attack); err != nil {
 		return nil, fmt.Errorf("threat: average precision combined: %w", err)
+	}
+	inp := make([]float64, len(scores))
+	for i, s := range scores {
+		inp[i] = s.InputAnomaly
+	}
+	if err := putAUCDifference(out, "auroc_anomaly_combined_minus_input", comb, inp, attack); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -93,6 +102,9 @@ func evaluate(m *Model, t *data.Table) (map[string]float64, error) {
 //     to the k-th nearest normal in the novelty encoders' space alone (their mean)
 //     (suffix _learned) and, the baseline, in the scaled input space (suffix
 //     _input_knn); auroc_head, the head's 1 - P(normal);
+//   - auroc_anomaly_learned_minus_input, with _se and _p: the learned space's
+//     AUROC minus the input space's, its standard error and the p-value of
+//     no difference (DeLong's test for two AUROCs of the same records);
 //   - anomaly_fpr and anomaly_recall: the fractions of normals and attacks
 //     above the calibrated threshold.
 func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, error) {
@@ -145,6 +157,25 @@ func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, er
 			}
 			out["auroc_"+c.name], out["ap_"+c.name] = auc, ap
 		}
+		if err := putAUCDifference(out, "auroc_anomaly_learned_minus_input", lrn, inp, attack); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// putAUCDifference sets name to the difference of the AUROCs of scores a and
+// b on the same records, name_se to its DeLong standard error and name_p to
+// the two-sided p-value of no difference (see eval.CompareAUC); nothing when
+// a class has fewer than two records.
+func putAUCDifference(out map[string]float64, name string, a, b []float64, positive []bool) error {
+	c, err := eval.CompareAUC(a, b, positive)
+	switch {
+	case errors.Is(err, eval.ErrUndefined):
+		return nil
+	case err != nil:
+		return fmt.Errorf("threat: %s: %w", name, err)
+	}
+	out[name], out[name+"_se"], out[name+"_p"] = c.Diff, c.SE, c.P
+	return nil
 }

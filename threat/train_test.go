@@ -101,6 +101,15 @@ func TestTrainSmoke(t *testing.T) {
 			t.Errorf("metrics.json %s = %v (present %v)", k, v, ok)
 		}
 	}
+	// The AUROC differences are those of the written AUROCs, with a
+	// standard error and a p-value.
+	for _, d := range [][3]string{{"auroc_anomaly_learned_minus_input", "auroc_anomaly_learned", "auroc_anomaly_input_knn"},
+		{"auroc_anomaly_combined_minus_input", "auroc_anomaly_combined", "auroc_anomaly_input_knn"}} {
+		diff, se, p := written[d[0]], written[d[0]+"_se"], written[d[0]+"_p"]
+		if math.Abs(diff-(written[d[1]]-written[d[2]])) > 1e-12 || !(se > 0) || !(p >= 0 && p <= 1) {
+			t.Errorf("%s = %v (se %v, p %v); %s - %s = %v", d[0], diff, se, p, d[1], d[2], written[d[1]]-written[d[2]])
+		}
+	}
 	// config.yaml holds the resolved config.
 	var back Config
 	if err := config.Load(filepath.Join(out, ConfigFile), &back); err != nil {

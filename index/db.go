@@ -667,10 +667,11 @@ func Load(path string) (Index, error) {
 	return idx, err
 }
 
-// writeFileAtomic writes dir/name so that a crash leaves the old file or the
-// new one (see package atomicfile; its temporary files are .NAME.tmp-*).
+// writeFileAtomic writes dir/name, readable by its owner only (vectors and
+// metadata may be private), so that a crash leaves the old file or the new
+// one (see package atomicfile; removeTemps clears its temporary files).
 func writeFileAtomic(dir, name string, write func(io.Writer) error) error {
-	if err := atomicfile.Write(filepath.Join(dir, name), 0o644, write); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, name), 0o600, write); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
 	return nil
@@ -679,9 +680,6 @@ func writeFileAtomic(dir, name string, write func(io.Writer) error) error {
 // removeTemps deletes temporary files left by an interrupted writeFileAtomic.
 func removeTemps(dir string) {
 	for _, name := range []string{SnapshotFile, LogFile} {
-		matches, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
-		for _, m := range matches {
-			os.Remove(m)
-		}
+		atomicfile.RemoveTemps(filepath.Join(dir, name))
 	}
 }

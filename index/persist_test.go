@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/contrast-ml/contrast/internal/atomicfile"
 )
 
 // state renders everything observable about an index's content: every live
@@ -294,7 +296,9 @@ func TestInterruptedCompaction(t *testing.T) {
 	must(t, db.Compact())
 	must(t, db.Close())
 	must(t, os.WriteFile(filepath.Join(dir, LogFile), log, 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "."+SnapshotFile+".tmp-123"), []byte("junk"), 0o644))
+	junk, err := os.CreateTemp(dir, atomicfile.TempPattern(filepath.Join(dir, SnapshotFile)))
+	must(t, err)
+	junk.Close()
 	db, err = Open(dir, Options{})
 	must(t, err)
 	defer db.Close()

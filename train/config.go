@@ -1,6 +1,7 @@
 package train
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 
@@ -165,6 +166,16 @@ func (c *Config) Validate() error {
 	for _, f := range c.Finetune.Fractions {
 		if !(f > 0 && f <= 1) {
 			bad("finetune.fractions: %v, want fractions in (0, 1]", f)
+		}
+	}
+	// An enumeration value without a name could not be written to the run's
+	// config.yaml (nor read back): refuse it before training, not after.
+	for _, e := range []struct {
+		field string
+		v     encoding.TextMarshaler
+	}{{"method", c.Method}, {"encoder.kind", c.Encoder.Kind}, {"optim.kind", c.Optim.Kind}, {"loss.miner", c.Loss.Miner}} {
+		if _, err := e.v.MarshalText(); err != nil {
+			bad("%s: %v", e.field, err)
 		}
 	}
 	return errors.Join(errs...)

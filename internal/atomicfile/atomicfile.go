@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // WriteFile atomically replaces path with data.
@@ -23,7 +24,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 // target is untouched and the temporary file is removed.
 func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, TempPattern(path))
 	if err != nil {
 		return fmt.Errorf("atomicfile: %w", err)
 	}
@@ -52,6 +53,20 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err err
 	return SyncDir(dir)
 }
 
+// TempPattern is the os.CreateTemp pattern (and filepath.Glob pattern, in
+// path's directory) of the temporary files that writes of path create:
+// ".NAME.tmp-*".
+func TempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-*" }
+
+// RemoveTemps deletes the temporary files that interrupted writes of path
+// left beside it (a crash between creating and renaming one).
+func RemoveTemps(path string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), TempPattern(path)))
+	for _, m := range matches {
+		os.Remove(m)
+	}
+}
+
 // SyncDir fsyncs a directory so that renames and creations in it are durable.
 func SyncDir(dir string) error {
 	d, err := os.Open(dir)
@@ -59,9 +74,9 @@ func SyncDir(dir string) error {
 		return fmt.Errorf("atomicfile: %w", err)
 	}
 	defer d.Close()
-	// Some file systems cannot sync a directory (EINVAL): the rename is as
-	// durable as they make it.
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+	// Some file systems cannot sync a directory (EINVAL, or not supported):
+	// the rename is as durable as they make it.
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, errors.ErrUnsupported) {
 		return fmt.Errorf("atomicfile: sync dir %s: %w", dir, err)
 	}
 	return nil

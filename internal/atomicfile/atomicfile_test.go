@@ -38,3 +38,27 @@ func TestWriteReplacesAndCleansUp(t *testing.T) {
 		t.Errorf("leftover files: %v", ents)
 	}
 }
+
+// TestRemoveTemps leaves a temporary file as a crash between creating and
+// renaming it would, beside an unrelated file, and checks that RemoveTemps
+// deletes only the first.
+func TestRemoveTemps(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "index.snap")
+	left, err := os.CreateTemp(dir, TempPattern(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	left.Close()
+	other := filepath.Join(dir, ".other.tmp-1")
+	if err := os.WriteFile(other, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	RemoveTemps(p)
+	if _, err := os.Stat(left.Name()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the temporary file of %s is still there: %v", p, err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("RemoveTemps removed another file: %v", err)
+	}
+}

@@ -43,3 +43,29 @@ func TestTable(t *testing.T) {
 		t.Error("Parse of an empty name succeeded")
 	}
 }
+
+// FuzzParse checks that Parse either fails and leaves the value alone, or
+// names a value whose written name parses back to it.
+func FuzzParse(f *testing.F) {
+	tab := Table{Type: "Norm", What: "normalisation", Names: []string{"batch", "layer", "none"}}
+	for _, s := range []string{"batch", " Layer ", "NONE", "", "group", "\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v := -7
+		if err := tab.Parse(b, &v); err != nil {
+			if v != -7 {
+				t.Fatalf("failed Parse(%q) changed the value to %d", b, v)
+			}
+			return
+		}
+		name, err := tab.Marshal(v)
+		if err != nil {
+			t.Fatalf("Parse(%q) = %d, which has no name: %v", b, v, err)
+		}
+		w := -7
+		if err := tab.Parse(name, &w); err != nil || w != v {
+			t.Fatalf("%q parsed to %d, its name %q to %d (%v)", b, v, name, w, err)
+		}
+	})
+}

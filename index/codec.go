@@ -109,11 +109,6 @@ func (d *dec) f32s(n int, what string) []float32 {
 	return out
 }
 
-func (d *dec) fail(format string, a ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf(format, a...)
-	}
-}
 
 // done reports trailing bytes as an error.
 func (d *dec) done(what string) {

@@ -199,10 +199,3 @@ func (c *filterCache) truncate(n int) {
 		}
 	}
 }
-
-// reset drops everything (after a bulk load).
-func (c *filterCache) reset() {
-	c.mu.Lock()
-	c.fields = nil
-	c.mu.Unlock()
-}

@@ -15,7 +15,6 @@ type searcher struct {
 	q       query  // the query
 	nq      query  // a stored node as query (heuristic)
 	lq      query  // a neighbour being pruned
-	vbuf    []float32
 }
 
 // visit starts a new search over n slots.

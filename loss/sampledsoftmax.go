@@ -55,5 +55,5 @@ func LogQOffsets(p []float64) []float32 {
 // It is InfoNCE's chunked computation with the offsets added to the logits;
 // offset (like the labels) must not change before Backward.
 func (l SampledSoftmax) Forward(t *ag.Tape, q, k *ag.Var, labelsQ, labelsK []int, offset []float32) *ag.Var {
-	return InfoNCE{Temperature: l.Temperature, Budget: l.Budget}.forward("SampledSoftmax", t, q, k, labelsQ, labelsK, false, offset)
+	return InfoNCE(l).forward("SampledSoftmax", t, q, k, labelsQ, labelsK, false, offset)
 }

@@ -130,9 +130,7 @@ func TestBaselinesAgainstNaive(t *testing.T) {
 	const users, items = 12, 9
 	train := make([][]int, users)
 	for u := range train {
-		for _, it := range rng.Perm(items)[:rng.IntN(5)] {
-			train[u] = append(train[u], it)
-		}
+		train[u] = append(train[u], rng.Perm(items)[:rng.IntN(5)]...)
 	}
 	rated := func(u, i int) bool { return slices.Contains(train[u], i) }
 	// Naive cosine on the co-rating matrix, pair by pair.

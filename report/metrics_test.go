@@ -303,7 +303,7 @@ func FuzzDecodeMetricsJSON(f *testing.F) {
 }
 
 func TestJSONFloatMatchesEncodingJSON(t *testing.T) {
-	vals := []float64{0, -0.0, 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e20, 1e21, 1.2345e22, -3e-300,
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e20, 1e21, 1.2345e22, -3e-300,
 		math.MaxFloat64, math.SmallestNonzeroFloat64, 123456789.123, 1.0 / 3}
 	for _, v := range vals {
 		want, _ := json.Marshal(v)

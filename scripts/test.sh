@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: vet, tests with the assembly kernels, tests
-# with the pure-Go kernels (-tags purego), the race detector on the packages that
-# run goroutines, and a short run of every fuzz target. Needs only Go.
+# The whole test suite, as CI runs it: vet, staticcheck (a tool dependency in
+# go.mod), tests with the assembly kernels, tests with the pure-Go kernels
+# (-tags purego), the race detector on the packages that run goroutines, and a
+# short run of every fuzz target. Needs only Go and the module proxy.
 # FUZZTIME (default 3s) sets how long each fuzz target runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ fuzztime=${FUZZTIME:-3s}
 echo "== go vet"
 go vet ./...
 go vet -tags purego ./...
+
+echo "== staticcheck"
+go tool staticcheck ./...
 
 echo "== go test"
 go test -count=1 ./...

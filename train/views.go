@@ -61,14 +61,15 @@ func newAugment(cfg AugmentConfig, s augment.Shape) (augment.Image, error) {
 func viewFill(im *data.Images, pipe augment.Image, views int) data.FillFunc {
 	s := augment.Shape{C: im.C, H: im.H, W: im.W}
 	L := s.Len()
-	bufs := sync.Pool{New: func() any { return make([]float32, L) }} // one per concurrent worker
+	bufs := sync.Pool{New: func() any { b := make([]float32, L); return &b }} // one per concurrent worker
 	return func(rng *rand.Rand, i int, dst []float32) {
-		src := bufs.Get().([]float32)
+		buf := bufs.Get().(*[]float32)
+		src := *buf
 		im.Example(i, src)
 		for v := range views {
 			pipe.Apply(rng, dst[v*L:(v+1)*L], src, s)
 		}
-		bufs.Put(src) //nolint:staticcheck // a slice header per Put is fine here
+		bufs.Put(buf)
 	}
 }
 

@@ -36,6 +36,7 @@ type cfg struct {
 	Fracs  []float64 `yaml:"fracs"`
 	On     bool      `yaml:"on"`
 	Optim  inner     `yaml:"optim"`
+	//lint:ignore U1000 an unexported field, which Bind must skip
 	hidden int
 }
 

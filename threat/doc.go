@@ -124,8 +124,9 @@
 // (it wins in average precision, 0.968 against 0.956). The equal-weight sum
 // of the two distances, chosen on validation (0.9892 against 0.9881 learned
 // and 0.9871 input), beats both on KDDTest+ in AUROC but not in AP, and used
-// for the decision it loses r2l recall (0.36) and binary accuracy (0.882), so
-// the decision stays on the learned distance.
+// for the decision (with the validation-only threshold of the time) it lost
+// r2l recall (0.36) and binary accuracy (0.882), so the decision stays on the
+// learned distance.
 //
 // Validation on the training file does not predict the learned space
 // against the input space on KDDTest+. The stratified validation normals have

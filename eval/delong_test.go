@@ -20,14 +20,7 @@ func naiveDeLong(a, b []float64, p []bool) (diff, se float64) {
 		}
 		return 0
 	}
-	var pos, neg []int
-	for i, v := range p {
-		if v {
-			pos = append(pos, i)
-		} else {
-			neg = append(neg, i)
-		}
-	}
+	pos, neg := splitClasses(p)
 	m, n := float64(len(pos)), float64(len(neg))
 	comp := func(s []float64) (v10, v01 []float64, auc float64) {
 		v10, v01 = make([]float64, len(pos)), make([]float64, len(neg))
@@ -53,6 +46,18 @@ func naiveDeLong(a, b []float64, p []bool) (diff, se float64) {
 	s10 := s(a10, a10, aucA, aucA) + s(b10, b10, aucB, aucB) - 2*s(a10, b10, aucA, aucB)
 	s01 := s(a01, a01, aucA, aucA) + s(b01, b01, aucB, aucB) - 2*s(a01, b01, aucA, aucB)
 	return aucA - aucB, math.Sqrt(s10/m + s01/n)
+}
+
+// splitClasses returns the indices of the positive and of the negative targets.
+func splitClasses(p []bool) (pos, neg []int) {
+	for i, v := range p {
+		if v {
+			pos = append(pos, i)
+		} else {
+			neg = append(neg, i)
+		}
+	}
+	return pos, neg
 }
 
 // correlatedScores draws two scores of the same n records: a shared signal
@@ -111,14 +116,7 @@ func TestCompareAUCBootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pos, neg []int
-	for i, v := range p {
-		if v {
-			pos = append(pos, i)
-		} else {
-			neg = append(neg, i)
-		}
-	}
+	pos, neg := splitClasses(p)
 	rng := newRNG(8)
 	const rounds = 2000
 	var sum, sq float64

@@ -109,7 +109,6 @@ func (d *dec) f32s(n int, what string) []float32 {
 	return out
 }
 
-
 // done reports trailing bytes as an error.
 func (d *dec) done(what string) {
 	if d.err == nil && d.off != len(d.b) {

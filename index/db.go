@@ -328,21 +328,21 @@ func (r *replayer) flush() error {
 // and the unlock.
 func lockStore(idx Index, write bool) (*store, func()) {
 	var mu *sync.RWMutex
-	var st func() *store
+	var st **store
 	switch x := idx.(type) {
 	case *Flat:
-		mu, st = &x.mu, func() *store { return x.st }
+		mu, st = &x.mu, &x.st
 	case *HNSW:
-		mu, st = &x.mu, func() *store { return x.st }
+		mu, st = &x.mu, &x.st
 	default:
 		panic(fmt.Sprintf("index: unexpected index type %T", idx))
 	}
 	if write {
 		mu.Lock()
-		return st(), mu.Unlock
+		return *st, mu.Unlock
 	}
 	mu.RLock()
-	return st(), mu.RUnlock
+	return *st, mu.RUnlock
 }
 
 // setQuantizer installs q unless a quantizer is already fitted.
@@ -581,9 +581,9 @@ const vacuumAt = 4
 // Compact writes a new snapshot holding every write so far and resets the
 // log; writers wait meanwhile, searches go on. An HNSW index with many
 // tombstones is rebuilt without them first (see vacuumAt), which takes as
-// long as building it anew and, for that time, about twice its memory. A crash at any point leaves
-// either the old snapshot and log or the new snapshot (and a log that Open
-// resets).
+// long as building it anew and, for that time, about twice its memory. A
+// crash at any point leaves either the old snapshot and log or the new
+// snapshot (and a log that Open resets).
 func (db *DB) Compact() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()

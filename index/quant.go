@@ -13,9 +13,10 @@ import (
 // ScalarQuantizer QT_8bit): each component x is stored as the level
 // c = round((x - lo)/scale), c in 0..255, with lo and scale = (hi-lo)/255 taken
 // per dimension or over all dimensions from the first batch of vectors written
-// (at least MinQuantFit; values outside the fitted range are clamped). Search uses asymmetric
-// distance computation: the query stays float32 and the inner product is
-// q·lo + (q∘scale)·c, one float-by-byte dot product per stored vector.
+// (at least MinQuantFit; values outside the fitted range are clamped).
+// Search uses asymmetric distance computation: the query stays float32 and
+// the inner product is q·lo + (q∘scale)·c, one float-by-byte dot product per
+// stored vector.
 type Quantization uint8
 
 const (

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: vet, staticcheck (a tool dependency in
+# The whole test suite, as CI runs it: gofmt, vet, staticcheck (a tool dependency in
 # go.mod), tests with the assembly kernels, tests with the pure-Go kernels
 # (-tags purego), the race detector on the packages that run goroutines, and a
 # short run of every fuzz target. Needs only Go and the module proxy.
@@ -7,6 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-3s}
+
+echo "== gofmt"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change: $unformatted"
+  exit 1
+fi
 
 echo "== go vet"
 go vet ./...

@@ -30,12 +30,12 @@ type inner struct {
 }
 
 type cfg struct {
-	Name   string    `yaml:"name"`
-	Seed   uint64    `yaml:"seed"`
-	Color  color     `yaml:"color"`
-	Fracs  []float64 `yaml:"fracs"`
-	On     bool      `yaml:"on"`
-	Optim  inner     `yaml:"optim"`
+	Name  string    `yaml:"name"`
+	Seed  uint64    `yaml:"seed"`
+	Color color     `yaml:"color"`
+	Fracs []float64 `yaml:"fracs"`
+	On    bool      `yaml:"on"`
+	Optim inner     `yaml:"optim"`
 	//lint:ignore U1000 an unexported field, which Bind must skip
 	hidden int
 }

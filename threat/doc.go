@@ -84,8 +84,8 @@
 // 0.9688, learned AP 0.961 and 0.972 against 0.957 and 0.957. Over the three
 // seeds the learned space ties the input space in AUROC (mean 0.9644 against
 // 0.9645), wins in AP every time, and the sum beats the input space every
-// time; 5-class accuracy follows r2l recall, that is the anomaly threshold,
-// and falls below 0.84 at seed 2. DeLong's test (eval.CompareAUC; metrics
+// time; 5-class accuracy follows r2l recall and falls below 0.84 at seed 2
+// (see below for why). DeLong's test (eval.CompareAUC; metrics
 // auroc_anomaly_learned_minus_input and auroc_anomaly_combined_minus_input
 // with _se and _p) on the three models: learned minus input +0.0001 (SE
 // 0.0008), -0.0041 (0.0008) and +0.0038 (0.0007), so the seed moves the
@@ -99,21 +99,46 @@
 // normals, chosen on the training file before this run; see
 // calibrationDistances) moved the test normals above the threshold to 2.3%,
 // 1.7% and 1.7% and moved binary and 5-class accuracy by at most 0.0022 at every
-// seed: seed 2's low r2l recall is not the threshold's sampling noise; at
-// that seed the r2l block scores below the normals' 98th percentile,
-// whichever sample estimates it.
+// seed.
+//
+// Seed 2's low r2l recall is the head's doing, not the anomaly score's
+// (found in the fifth session; the fourth blamed the threshold). The score
+// flags about the same share of KDDTest+'s 2,754 r2l records at seeds 1 and
+// 2 (1,241 and 1,276), among them nearly all 1,231 guess_passwd records
+// (1,175 and 1,212). The head calls those normal, and a flagged record the
+// head calls normal gets the head's most probable attack category: at seed 1
+// r2l for 1,163 of them, at seed 2 r2l for 578 and probe for 634. The
+// training file holds 10 guess_passwd records, so which attack category the
+// head extrapolates to for them is a coin the seed tosses.
+// TestNovelCategorySelection tried two other rules on the training file
+// alone, each attack type in turn held out of training: the kNN vote of the
+// nearest attack records in the classifier's space, and the nearest attack
+// record in the input space. Neither categorised the held-out types better
+// than the head (pooled over the 815 decided records: head 0.531, kNN 0.467,
+// input 0.137), so the rule stays, and none was run on KDDTest+.
 //
 // novelty.members: 5 (five novelty encoders from different seeds, the mean
 // of their distances; 20 s more; measured with the validation-only
-// threshold) did not change that, run for seeds 1 to 3:
+// threshold) narrowed the learned space's spread over the seeds only
+// somewhat, run for seeds 1 to 3:
 // learned AUROC 0.9648, 0.9626 and 0.9673 against 0.9646, 0.9645 and 0.9644
 // (mean 0.9649), AP 0.968, 0.965 and 0.972, 5-class 0.8504, 0.8273 and
 // 0.8575, binary 0.9072, 0.9121 and 0.9125. r2l recall at a seed is the
 // same with one or five encoders (0.353 and 0.349 at seed 2, 0.570 at seed
-// 3), so it follows the seed's validation split (which normals train the
-// novelty encoder and fill its bank), not the encoders' initialisation; it moves in
-// one jump of about 600 of the 2,754 r2l records. The default stays at one
+// 3), as it must be: the head sets it (above). The default stays at one
 // encoder.
+
+// Nor is the learned space's spread over the seeds the validation split's
+// doing, as the fourth session thought. TestNoveltySeedSpread holds the
+// split out of it: the pipeline fitted on the whole training file, the
+// novelty encoder trained on, and its bank filled with, all 13,449 normals
+// of it, so that only the encoder's own randomness (initialisation, batch
+// order, corruptions) varies. Seeds 1 to 5 then gave learned AUROC 0.9596,
+// 0.9648, 0.9633, 0.9626 and 0.9651 (mean 0.9631, sd 0.0022) against 0.9648
+// for the input space every time; DeLong differences -0.0052 (SE 0.0009),
+// 0.0000, -0.0015, -0.0022 (SE 0.0008) and +0.0003. Training on every
+// normal thus does not make the learned space beat the input space either;
+// a single run's comparison is a draw from that spread.
 //
 // The classifier alone misses the attack types that only KDDTest+ holds;
 // the anomaly score (threshold: 2% of the calibration normals above it; 2.3%

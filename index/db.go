@@ -318,9 +318,15 @@ func (r *replayer) flush() error {
 	if len(r.pending) == 0 {
 		return nil
 	}
-	err := r.idx.(interface{ upsert([]Item, bool) error }).upsert(r.pending, false)
+	err := upsertNoFit(r.idx, r.pending)
 	r.pending, r.ids = nil, nil
 	return err
+}
+
+// upsertNoFit upserts items into a *Flat or *HNSW without letting the write
+// fit the quantizer: a DB's quantizer comes from its log (see fitDue).
+func upsertNoFit(idx Index, items []Item) error {
+	return idx.(interface{ upsert([]Item, bool) error }).upsert(items, false)
 }
 
 // lockStore locks a *Flat or *HNSW for reading, or for writing when write
@@ -345,28 +351,24 @@ func lockStore(idx Index, write bool) (*store, func()) {
 	return *st, mu.RUnlock
 }
 
-// setQuantizer installs q unless a quantizer is already fitted.
+// setQuantizer installs q, encoding every stored vector, unless the index
+// is not quantised or a quantizer is already fitted.
 func setQuantizer(idx Index, q *quantizer) {
 	st, unlock := lockStore(idx, true)
 	defer unlock()
-	if st.quantised() && st.quant == nil && len(q.lo) == st.dim {
-		st.quant = q
+	if st.qkind != NoQuant && st.quant == nil && len(q.lo) == st.dim {
+		st.setQuant(q)
 	}
 }
 
-// fitFirst returns the quantizer that a write of items fits, to be logged
-// before them, or nil when the index needs none (not quantised, or fitted
-// already); it refuses a first write too small to fit one (see checkFit).
-func fitFirst(idx Index, items []Item) (*quantizer, error) {
+// fitDue returns the quantizer that a write of items fits, or nil when it
+// fits none (see Quantization). The DB logs it before the write's upserts,
+// and replay installs it from there rather than refitting: the log, not a
+// recomputation, says at which write the fit happened and what it was.
+func fitDue(idx Index, items []Item) *quantizer {
 	st, unlock := lockStore(idx, false)
 	defer unlock()
-	if !st.quantised() || st.quant != nil {
-		return nil, nil
-	}
-	if err := st.checkFit(len(items)); err != nil {
-		return nil, err
-	}
-	return st.fitItems(items), nil
+	return st.fitDue(items)
 }
 
 func hasID(idx Index, id string) bool {
@@ -437,11 +439,7 @@ func (db *DB) upsert(items []Item, add bool) error {
 		}
 	}
 	var buf []byte
-	q, err := fitFirst(db.idx, items)
-	if err != nil {
-		db.mu.Unlock()
-		return err
-	}
+	q := fitDue(db.idx, items)
 	if q != nil {
 		buf = quantRecord(buf, q)
 	}
@@ -450,7 +448,7 @@ func (db *DB) upsert(items []Item, add bool) error {
 		if q != nil {
 			setQuantizer(db.idx, q)
 		}
-		return db.idx.Upsert(items...)
+		return upsertNoFit(db.idx, items)
 	})
 }
 

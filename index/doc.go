@@ -30,11 +30,20 @@
 // # Quantisation
 //
 // Config.Quantization = Int8PerDim or Int8Global stores each component as an
-// 8-bit level between a minimum and maximum fitted on the first batch written
-// (per dimension or global), which must hold at least MinQuantFit items. Searches compare the float32 query with the codes
-// directly (asymmetric distance, one float-by-byte dot product per vector);
-// with Config.Rerank > 0 the float32 vectors are kept as well and the best
-// Rerank*k candidates are re-scored exactly.
+// 8-bit level between a minimum and maximum (per dimension or global). Searches
+// compare the float32 query with the codes directly (asymmetric distance, one
+// float-by-byte dot product per vector); with Config.Rerank > 0 the float32
+// vectors are kept as well and the best Rerank*k candidates are re-scored
+// exactly.
+//
+// The ranges are fitted lazily, as Qdrant does: ranges fitted on the first
+// few items would clamp most later ones (a single item gives ranges of width
+// zero), so an index with fewer than MinQuantFit live items keeps float32
+// vectors and searches them exactly, and the write that brings it to
+// MinQuantFit fits the ranges on every item live then and encodes them all.
+// Writes of any size are accepted. A DB logs the quantizer at that write, so
+// that replay installs the same one at the same point; a snapshot taken
+// before the fit stores the float32 vectors (format version 2).
 //
 // # Filters
 //

@@ -52,9 +52,6 @@ func (f *Flat) Add(items ...Item) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.st.checkFit(len(items)); err != nil {
-		return err
-	}
 	for i := range items {
 		if _, ok := f.st.slots[items[i].ID]; ok {
 			return fmt.Errorf("index: add: ID %q already present", items[i].ID)
@@ -71,18 +68,19 @@ func (f *Flat) Add(items ...Item) error {
 // Upsert inserts items, replacing those whose IDs exist.
 func (f *Flat) Upsert(items ...Item) error { return f.upsert(items, true) }
 
-// upsert is Upsert; check refuses a first write too small to fit the
-// quantizer (log replay skips it: what was written must load).
-func (f *Flat) upsert(items []Item, check bool) error {
+// upsert is Upsert; fit lets the write fit the quantizer when it is due
+// (see Quantization). A DB passes false: it logs the quantizer it fits and
+// installs it itself, so that log replay installs the same one at the same
+// write.
+func (f *Flat) upsert(items []Item, fit bool) error {
 	if err := validateItems(items, f.cfg.Dim); err != nil {
 		return err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.st.checkFit(len(items)); check && err != nil {
-		return err
+	if fit {
+		f.st.fit(items)
 	}
-	f.st.fit(items)
 	var buf []float32
 	for i := range items {
 		if slot, ok := f.st.slots[items[i].ID]; ok {

@@ -116,7 +116,7 @@ func (f *Flat) searchBatch(queries []float32, nq, k int, sel *selector) [][]Resu
 		scores := make([]float32, qb*min(bb, max(n, 1)))
 		qmat := make([]float32, qb*d)
 		var deq []float32
-		if !st.floats || st.quantised() {
+		if st.coded() {
 			deq = make([]float32, min(bb, max(n, 1))*d)
 		}
 		qs := make([]query, qb)
@@ -133,7 +133,7 @@ func (f *Flat) searchBatch(queries []float32, nq, k int, sel *selector) [][]Resu
 				nb := min(bb, n-b0)
 				var base []float32
 				var norms []float32
-				if st.quantised() {
+				if st.coded() {
 					for j := 0; j < nb; j++ {
 						st.quant.decode(st.codes[(b0+j)*d:(b0+j+1)*d], deq[j*d:(j+1)*d])
 					}

@@ -107,24 +107,21 @@ func (h *HNSW) Add(items ...Item) error {
 	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if err := h.st.checkFit(len(items)); err != nil {
-		return err
-	}
 	for i := range items {
 		if _, ok := h.st.slots[items[i].ID]; ok {
 			return fmt.Errorf("index: add: ID %q already present", items[i].ID)
 		}
 	}
-	h.insertBatch(items)
+	h.insertBatch(items, true)
 	return nil
 }
 
 // Upsert inserts items, tombstoning the nodes of IDs that exist.
 func (h *HNSW) Upsert(items ...Item) error { return h.upsert(items, true) }
 
-// upsert is Upsert; check refuses a first write too small to fit the
-// quantizer (log replay skips it: what was written must load).
-func (h *HNSW) upsert(items []Item, check bool) error {
+// upsert is Upsert; fit lets the write fit the quantizer when it is due
+// (see Flat.upsert).
+func (h *HNSW) upsert(items []Item, fit bool) error {
 	if err := validateItems(items, h.cfg.Dim); err != nil {
 		return err
 	}
@@ -132,15 +129,12 @@ func (h *HNSW) upsert(items []Item, check bool) error {
 	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if err := h.st.checkFit(len(items)); check && err != nil {
-		return err
-	}
 	for i := range items {
 		if slot, ok := h.st.slots[items[i].ID]; ok {
 			h.st.kill(slot)
 		}
 	}
-	h.insertBatch(items)
+	h.insertBatch(items, fit)
 	return nil
 }
 

@@ -7,10 +7,15 @@ import (
 )
 
 // insertBatch appends items as new nodes and links them into the graph (see
-// linkNodes). The caller holds h.mu.
-func (h *HNSW) insertBatch(items []Item) {
+// linkNodes), after fitting the quantizer when fit is set and the write is
+// due to (see Quantization). Nodes linked before the fit keep the links
+// chosen on float32 distances; searches then walk them on codes. The caller
+// holds h.mu.
+func (h *HNSW) insertBatch(items []Item, fit bool) {
 	st := h.st
-	st.fit(items)
+	if fit {
+		st.fit(items)
+	}
 	if st.live == 0 {
 		// Every node is a tombstone (or there are none): start a fresh graph
 		// rather than hang new nodes off dead ones.

@@ -377,18 +377,20 @@ func TestSaveLoad(t *testing.T) {
 func FuzzReadSnapshot(f *testing.F) {
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
 		for _, q := range []Quantization{NoQuant, Int8Global} {
-			idx, _ := New(kind, Config{Dim: 3, Metric: L2, Quantization: q, M: 2})
-			n := 6
-			if q != NoQuant {
-				n = MinQuantFit // the quantizer's first write
+			// With quantization: before the fit (version 2) and after it.
+			for _, n := range []int{6, MinQuantFit} {
+				if q == NoQuant && n != 6 {
+					continue
+				}
+				idx, _ := New(kind, Config{Dim: 3, Metric: L2, Quantization: q, M: 2})
+				if err := idx.Add(smallItems("f", n, 3, 1)...); err != nil {
+					f.Fatal(err)
+				}
+				idx.Delete("f2")
+				var buf bytes.Buffer
+				WriteSnapshot(&buf, idx)
+				f.Add(buf.Bytes())
 			}
-			if err := idx.Add(smallItems("f", n, 3, 1)...); err != nil {
-				f.Fatal(err)
-			}
-			idx.Delete("f2")
-			var buf bytes.Buffer
-			WriteSnapshot(&buf, idx)
-			f.Add(buf.Bytes())
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -461,18 +463,20 @@ func fixChecksums(b []byte) {
 func FuzzDecodeSnapshot(f *testing.F) {
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
 		for _, q := range []Quantization{NoQuant, Int8PerDim} {
-			idx, _ := New(kind, Config{Dim: 2, Metric: Cosine, Quantization: q, M: 2})
-			n := 5
-			if q != NoQuant {
-				n = MinQuantFit // the quantizer's first write
+			// With quantization: before the fit (version 2) and after it.
+			for _, n := range []int{5, MinQuantFit} {
+				if q == NoQuant && n != 5 {
+					continue
+				}
+				idx, _ := New(kind, Config{Dim: 2, Metric: Cosine, Quantization: q, M: 2})
+				if err := idx.Add(smallItems("f", n, 2, 1)...); err != nil {
+					f.Fatal(err)
+				}
+				idx.Delete("f1")
+				var buf bytes.Buffer
+				WriteSnapshot(&buf, idx)
+				f.Add(buf.Bytes())
 			}
-			if err := idx.Add(smallItems("f", n, 2, 1)...); err != nil {
-				f.Fatal(err)
-			}
-			idx.Delete("f1")
-			var buf bytes.Buffer
-			WriteSnapshot(&buf, idx)
-			f.Add(buf.Bytes())
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

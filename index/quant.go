@@ -1,9 +1,9 @@
 package index
 
 import (
-	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -12,11 +12,21 @@ import (
 // Int8PerDim and Int8Global are 8-bit scalar quantisation (as FAISS's
 // ScalarQuantizer QT_8bit): each component x is stored as the level
 // c = round((x - lo)/scale), c in 0..255, with lo and scale = (hi-lo)/255 taken
-// per dimension or over all dimensions from the first batch of vectors written
-// (at least MinQuantFit; values outside the fitted range are clamped).
-// Search uses asymmetric distance computation: the query stays float32 and
-// the inner product is q·lo + (q∘scale)·c, one float-by-byte dot product per
-// stored vector.
+// per dimension or over all dimensions (values outside the fitted range are
+// clamped). Search uses asymmetric distance computation: the query stays
+// float32 and the inner product is q·lo + (q∘scale)·c, one float-by-byte dot
+// product per stored vector.
+//
+// The ranges are fitted lazily, as Qdrant does: while an index holds fewer
+// than MinQuantFit live items it keeps their float32 vectors and searches them
+// exactly; the write that brings the live count to MinQuantFit or more fits lo
+// and hi on every item live after that write (the ones held and the batch),
+// encodes every stored vector, and drops the float32 copies unless
+// Config.Rerank keeps them. From then on the quantizer is fixed. A first write
+// of MinQuantFit items or more therefore fits on that write alone, as an
+// eager fit would; a user writing one item at a time gets ranges fitted on the
+// first MinQuantFit items instead of on the first item, whose range of width
+// zero would give every later vector the same codes.
 type Quantization uint8
 
 const (
@@ -64,40 +74,66 @@ type quantizer struct {
 	inv   []float32 // 1/scale, 0 where scale is 0
 }
 
-// MinQuantFit is the fewest items the first write to an empty quantised
-// index may hold. The quantizer's ranges are fitted on that batch alone: the
-// range of m draws leaves about 2/(m+1) of later values of a dimension
-// outside it, clamped (3% at 64), and a batch of one fits ranges of width
-// zero, under which every stored vector gets the same codes.
+// MinQuantFit is the live item count at which a quantised index fits its
+// quantizer (see Quantization). The range of m draws leaves about 2/(m+1) of
+// later values of a dimension outside it, to be clamped: 3% at 64. Below it
+// the index stores float32 vectors and searches exactly, which at this size
+// costs little. Deletions before the fit lower the count, so the fit waits
+// until MinQuantFit items are live at once; deletions after it change
+// nothing (the quantizer is never refitted).
 const MinQuantFit = 64
 
-// ErrQuantFit is wrapped by the error of a first write to a quantised index
-// that holds fewer than MinQuantFit items.
-var ErrQuantFit = errors.New("too few items to fit the quantizer")
-
-// checkFit refuses a first write of n items (n > 0; an empty write changes
-// nothing) to a quantised store whose quantizer is not fitted yet when n is
-// below MinQuantFit.
-func (s *store) checkFit(n int) error {
-	if s.quantised() && s.quant == nil && n > 0 && n < MinQuantFit {
-		return fmt.Errorf("index: %v quantisation fits its ranges on the first write, which holds %d items; write at least %d at once, or use quantization none (%w)",
-			s.qkind, n, MinQuantFit, ErrQuantFit)
+// fitDue returns the quantizer that a write of items fits (see
+// Quantization), or nil when the store is not quantised, is fitted already,
+// or would still hold fewer than MinQuantFit live items after the write.
+// Items whose IDs are live are replaced by the write: their old vectors take
+// no part in the fit. items are valid and their IDs distinct.
+func (s *store) fitDue(items []Item) *quantizer {
+	if s.qkind == NoQuant || s.quant != nil || len(items) == 0 {
+		return nil
 	}
-	return nil
-}
-
-// fitQuantizer fits a quantizer of the given kind to data, (n, dim), n >= 1.
-func fitQuantizer(kind Quantization, dim int, data []float32) *quantizer {
-	lo := make([]float32, dim)
-	hi := make([]float32, dim)
-	copy(lo, data[:dim])
-	copy(hi, data[:dim])
-	for off := dim; off < len(data); off += dim {
-		for j, v := range data[off : off+dim] {
-			lo[j] = min(lo[j], v)
-			hi[j] = max(hi[j], v)
+	replaced := map[uint32]bool{}
+	for i := range items {
+		if slot, ok := s.slots[items[i].ID]; ok {
+			replaced[slot] = true
 		}
 	}
+	if s.live+len(items)-len(replaced) < MinQuantFit {
+		return nil
+	}
+	var r ranges
+	d := s.dim
+	for slot, dead := range s.dead {
+		if !dead && !replaced[uint32(slot)] {
+			r.add(s.vecs[slot*d : (slot+1)*d])
+		}
+	}
+	var buf []float32
+	for i := range items {
+		buf = s.normalize(items[i].Vector, buf)
+		r.add(buf)
+	}
+	return r.quantizer(s.qkind)
+}
+
+// ranges accumulates the per-dimension minimum and maximum of rows.
+type ranges struct{ lo, hi []float32 }
+
+func (r *ranges) add(x []float32) {
+	if r.lo == nil {
+		r.lo, r.hi = slices.Clone(x), slices.Clone(x)
+		return
+	}
+	for j, v := range x {
+		r.lo[j] = min(r.lo[j], v)
+		r.hi[j] = max(r.hi[j], v)
+	}
+}
+
+// quantizer returns the quantizer of kind fitted to the rows added (one at
+// least).
+func (r *ranges) quantizer(kind Quantization) *quantizer {
+	lo, hi := r.lo, r.hi
 	if kind == Int8Global {
 		glo, ghi := lo[0], hi[0]
 		for j := range lo {
@@ -107,11 +143,20 @@ func fitQuantizer(kind Quantization, dim int, data []float32) *quantizer {
 			lo[j], hi[j] = glo, ghi
 		}
 	}
-	scale := make([]float32, dim)
+	scale := make([]float32, len(lo))
 	for j := range scale {
 		scale[j] = (hi[j] - lo[j]) / 255
 	}
 	return newQuantizer(lo, scale)
+}
+
+// fitQuantizer fits a quantizer of the given kind to data, (n, dim), n >= 1.
+func fitQuantizer(kind Quantization, dim int, data []float32) *quantizer {
+	var r ranges
+	for off := 0; off < len(data); off += dim {
+		r.add(data[off : off+dim])
+	}
+	return r.quantizer(kind)
 }
 
 func newQuantizer(lo, scale []float32) *quantizer {

@@ -2,10 +2,8 @@ package index
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"testing"
 )
 
@@ -97,45 +95,6 @@ func TestQuantizationRecallLoss(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// TestQuantFitMinimum checks that a first write below MinQuantFit items to a
-// quantised Flat, HNSW or DB is refused with ErrQuantFit and stores nothing
-// (a DB reopens empty), and that writes of any size work once a first write
-// of MinQuantFit items has fitted the quantizer.
-func TestQuantFitMinimum(t *testing.T) {
-	items := smallItems("q", MinQuantFit, 8, 9)
-	for _, kind := range []Kind{KindFlat, KindHNSW} {
-		t.Run(kind.String(), func(t *testing.T) {
-			dir := filepath.Join(t.TempDir(), "db")
-			db := openDB(t, dir, kind, Int8PerDim, SyncAlways)
-			bare, err := New(kind, Config{Dim: 8, Metric: Cosine, Quantization: Int8Global})
-			must(t, err)
-			for name, idx := range map[string]Index{"bare": bare, "db": db} {
-				for _, write := range []func(...Item) error{idx.Add, idx.Upsert} {
-					if err := write(items[:MinQuantFit-1]...); !errors.Is(err, ErrQuantFit) {
-						t.Fatalf("%s: first write of %d items: %v, want ErrQuantFit", name, MinQuantFit-1, err)
-					}
-				}
-				if idx.Len() != 0 {
-					t.Fatalf("%s: a refused write stored %d items", name, idx.Len())
-				}
-			}
-			must(t, db.Close())
-			db = openDB(t, dir, 0, 0, SyncAlways)
-			defer db.Close()
-			if db.Len() != 0 {
-				t.Fatalf("reopened after refused writes: %d items", db.Len())
-			}
-			for _, idx := range []Index{bare, db} {
-				must(t, idx.Add(items...))
-				must(t, idx.Upsert(Item{ID: "one", Vector: items[0].Vector}))
-				if r, err := idx.Search(items[5].Vector, 1, Params{}); err != nil || len(r) != 1 || r[0].ID != "q5" {
-					t.Fatalf("search after the fit: %v, %v", r, err)
-				}
-			}
-		})
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/contrast-ml/contrast/internal/kernels"
 )
 
-// Snapshot format, version 1 (all integers little-endian):
+// Snapshot format, version 2 (all integers little-endian):
 //
 //	header (44 bytes): magic "CONTRIDX", version u32, kind u8, metric u8,
 //	    quantization u8, flags u8 (bit 0: float32 vectors present), dim u32,
@@ -24,17 +24,26 @@ import (
 //	  CONF  M u32, efConstruction u32, ef u32, rerank u32, seed u64,
 //	        level-generator state (u32 length + bytes)
 //	  ITEM  per slot: dead u8, ID (u16 length + bytes), meta (u32 length + bytes)
-//	  QUNT  (quantised) fitted u8, [lo f32 x dim, scale f32 x dim], codes u8 x slots*dim
-//	  VECS  (float32 kept) f32 x slots*dim
+//	  QUNT  (quantised) fitted u8, [lo f32 x dim, scale f32 x dim, codes u8 x slots*dim]
+//	  VECS  (float32 present) f32 x slots*dim
 //	  GRPH  (HNSW) entry i64, max level u32, levels u8 x slots,
 //	        layer-0 links u32 x slots*(2M+1), then for each slot with level > 0
 //	        its upper links u32 x level*(M+1); a link list is a count and slots
 //
 // The file ends right after the last section.
+//
+// Version 1 has the same layout, but float32 vectors are present exactly when
+// there is no quantization or rerank is set, and a quantised index with slots
+// has a fitted quantizer. Version 2 adds the quantised index that holds items
+// but has not fitted its quantizer yet (see Quantization): its QUNT says not
+// fitted and its float32 vectors are present whatever rerank says. A writer
+// uses version 2 only for that state, so that every other snapshot stays
+// readable by builds that read version 1; readers take both.
 const (
-	snapMagic   = "CONTRIDX"
-	snapVersion = 1
-	snapHeader  = 44
+	snapMagic     = "CONTRIDX"
+	snapVersion   = 2 // the newest version read and written
+	snapVersionV1 = 1
+	snapHeader    = 44
 )
 
 var (
@@ -80,11 +89,17 @@ func writeSnapshot(w io.Writer, idx Index, gen uint64) error {
 
 func encodeSnapshot(w io.Writer, kind Kind, cfg Config, st *store, h *HNSW, gen uint64) error {
 	n := st.n()
+	version := uint32(snapVersionV1)
+	if st.qkind != NoQuant && !st.coded() && n > 0 {
+		version = snapVersion
+	}
+	// An empty unfitted store holds no vectors: it writes as version 1 did.
+	vecs := st.floats() && (st.keep || n > 0)
 	secs := []section{confSection(cfg, h), itemSection(st)}
-	if st.quantised() {
+	if st.qkind != NoQuant {
 		secs = append(secs, quantSection(st))
 	}
-	if st.floats {
+	if vecs {
 		secs = append(secs, section{tagVecs, 4 * int64(len(st.vecs)), func(w io.Writer) error {
 			return writeF32s(w, st.vecs)
 		}})
@@ -94,12 +109,12 @@ func encodeSnapshot(w io.Writer, kind Kind, cfg Config, st *store, h *HNSW, gen 
 	}
 	var e enc
 	e.b = append(e.b, snapMagic...)
-	e.u32(snapVersion)
+	e.u32(version)
 	e.u8(uint8(kind))
 	e.u8(uint8(cfg.Metric))
 	e.u8(uint8(cfg.Quantization))
 	var flags uint8
-	if st.floats {
+	if vecs {
 		flags |= 1
 	}
 	e.u8(flags)
@@ -343,8 +358,8 @@ func readSnapshot(r io.Reader, size int64, name string) (Index, uint64, error) {
 	if sum := binary.LittleEndian.Uint32(hdr[40:]); sum != crc(hdr[:40]) {
 		return nil, 0, sr.errorf("header checksum mismatch (stored %08x, computed %08x)", sum, crc(hdr[:40]))
 	}
-	if version != snapVersion {
-		return nil, 0, fmt.Errorf("index: snapshot%s: unsupported version %d (this build reads %d)", name, version, snapVersion)
+	if version < snapVersionV1 || version > snapVersion {
+		return nil, 0, fmt.Errorf("index: snapshot%s: unsupported version %d (this build reads %d to %d)", name, version, snapVersionV1, snapVersion)
 	}
 	kind, metric, quant, flags := Kind(d.u8("")), Metric(d.u8("")), Quantization(d.u8("")), d.u8("")
 	dim := int(d.u32(""))
@@ -376,14 +391,18 @@ func readSnapshot(r io.Reader, size int64, name string) (Index, uint64, error) {
 		return nil, 0, sr.errorf("section CONF: %v", err)
 	}
 	st := newStore(cfg)
-	if st.floats != (flags&1 != 0) {
-		return nil, 0, sr.errorf("header: float32 flag %d disagrees with quantization %v, rerank %d", flags&1, quant, cfg.Rerank)
+	// Float32 vectors without rerank: only version 2's unfitted quantizer,
+	// checked once QUNT is read.
+	hasVecs := flags&1 != 0
+	unfittedVecs := version >= snapVersion && quant != NoQuant && hasVecs && !st.keep
+	if hasVecs != st.keep && !unfittedVecs {
+		return nil, 0, sr.errorf("header: float32 flag %d disagrees with quantization %v, rerank %d (version %d)", flags&1, quant, cfg.Rerank, version)
 	}
 	want := 2
-	if st.quantised() {
+	if quant != NoQuant {
 		want++
 	}
-	if st.floats {
+	if hasVecs {
 		want++
 	}
 	if kind == KindHNSW {
@@ -405,16 +424,20 @@ func readSnapshot(r io.Reader, size int64, name string) (Index, uint64, error) {
 	if err := decodeItems(items, n, st, kind); err != nil {
 		return nil, 0, sr.errorf("section ITEM: %v", err)
 	}
-	if st.quantised() {
+	if quant != NoQuant {
 		b, err := sr.section(tagQuant)
 		if err != nil {
 			return nil, 0, err
 		}
-		if err := decodeQuant(b, n, st); err != nil {
+		// Items without a fitted quantizer are version 2's, stored as float32.
+		if err := decodeQuant(b, n, st, version >= snapVersion && hasVecs); err != nil {
 			return nil, 0, sr.errorf("section QUNT: %v", err)
 		}
+		if unfittedVecs && st.coded() {
+			return nil, 0, sr.errorf("header: float32 vectors present with a fitted quantizer and rerank 0")
+		}
 	}
-	if st.floats {
+	if hasVecs {
 		b, err := sr.section(tagVecs)
 		if err != nil {
 			return nil, 0, err
@@ -501,7 +524,9 @@ func decodeItems(b []byte, n int, st *store, kind Kind) error {
 	return d.err
 }
 
-func decodeQuant(b []byte, n int, st *store) error {
+// decodeQuant reads QUNT; unfitted allows slots without a fitted quantizer
+// (their float32 vectors are present).
+func decodeQuant(b []byte, n int, st *store, unfitted bool) error {
 	d := &dec{b: b}
 	fitted := d.u8("fitted flag")
 	switch {
@@ -510,7 +535,7 @@ func decodeQuant(b []byte, n int, st *store) error {
 	case fitted > 1:
 		return fmt.Errorf("fitted flag %d", fitted)
 	case fitted == 0:
-		if n > 0 {
+		if n > 0 && !unfitted {
 			return fmt.Errorf("%d slots but no fitted quantizer", n)
 		}
 		d.done("quantizer")
@@ -540,14 +565,14 @@ func (s *store) computeNorms() {
 		return
 	}
 	n := s.n()
-	if s.floats {
+	if s.floats() {
 		s.norms = make([]float32, n)
 		for i := range s.norms {
 			v := s.vecs[i*s.dim : (i+1)*s.dim]
 			s.norms[i] = kernels.Dot(v, v)
 		}
 	}
-	if s.quantised() && s.quant != nil {
+	if s.coded() {
 		s.qnorms = make([]float32, n)
 		tmp := make([]float32, s.dim)
 		for i := range s.qnorms {

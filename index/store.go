@@ -12,17 +12,21 @@ import (
 // and/or 8-bit codes, and tombstones. Flat keeps it dense (deletion moves the
 // last slot into the hole); HNSW never moves a slot, since graph links name
 // slots, and marks deleted slots dead instead.
+//
+// A quantised store holds float32 vectors only until its quantizer is fitted
+// (see Quantization), then codes, and float32 vectors as well when keep is
+// set (re-ranking).
 type store struct {
 	dim    int
 	metric Metric
 	qkind  Quantization
-	floats bool       // float32 vectors are kept
+	keep   bool       // float32 vectors are kept once the quantizer is fitted
 	quant  *quantizer // nil until fitted, or without quantization
 
-	vecs   []float32 // (n, dim), when floats
-	norms  []float32 // (n): ||x||², when floats and L2
-	codes  []uint8   // (n, dim), when quantised
-	qnorms []float32 // (n): ||decode(x)||², when quantised and L2
+	vecs   []float32 // (n, dim), when floats()
+	norms  []float32 // (n): ||x||², when floats() and L2
+	codes  []uint8   // (n, dim), when coded()
+	qnorms []float32 // (n): ||decode(x)||², when coded() and L2
 
 	ids   []string
 	meta  []json.RawMessage
@@ -38,7 +42,7 @@ func newStore(cfg Config) *store {
 		dim:    cfg.Dim,
 		metric: cfg.Metric,
 		qkind:  cfg.Quantization,
-		floats: cfg.Quantization == NoQuant || cfg.Rerank > 0,
+		keep:   cfg.Quantization == NoQuant || cfg.Rerank > 0,
 		slots:  map[string]uint32{},
 	}
 }
@@ -46,8 +50,13 @@ func newStore(cfg Config) *store {
 // n is the number of slots, live or dead.
 func (s *store) n() int { return len(s.ids) }
 
-// quantised reports whether searches run on codes.
-func (s *store) quantised() bool { return s.qkind != NoQuant }
+// floats reports whether float32 vectors are held: always without
+// quantization or with re-ranking, and before the quantizer is fitted.
+func (s *store) floats() bool { return s.keep || s.quant == nil }
+
+// coded reports whether codes are held (the quantizer is fitted): searches
+// then run on them.
+func (s *store) coded() bool { return s.quant != nil }
 
 // normalize returns v, or under Cosine a unit-length copy of it in buf (the
 // zero vector stays zero), with buf's storage reused when large enough.
@@ -66,40 +75,53 @@ func (s *store) normalize(v []float32, buf []float32) []float32 {
 	return buf
 }
 
-// fit fits the quantizer on a first batch of items, if it is not fitted yet.
+// fit fits the quantizer before a write of items when that write is due to
+// (see fitDue).
 func (s *store) fit(items []Item) {
-	if !s.quantised() || s.quant != nil || len(items) == 0 {
-		return
+	if q := s.fitDue(items); q != nil {
+		s.setQuant(q)
 	}
-	s.quant = s.fitItems(items)
 }
 
-// fitItems fits a quantizer to the (normalised) vectors of items.
-func (s *store) fitItems(items []Item) *quantizer {
-	data := make([]float32, 0, len(items)*s.dim)
-	var buf []float32
-	for i := range items {
-		buf = s.normalize(items[i].Vector, buf)
-		data = append(data, buf...)
+// setQuant installs the quantizer q of an unfitted quantised store: every
+// stored vector, tombstones included (they still route HNSW searches), is
+// encoded, and the float32 vectors are dropped unless kept for re-ranking.
+func (s *store) setQuant(q *quantizer) {
+	n, d := s.n(), s.dim
+	s.quant = q
+	s.codes = make([]uint8, n*d)
+	if s.metric == L2 {
+		s.qnorms = make([]float32, n)
 	}
-	return fitQuantizer(s.qkind, s.dim, data)
+	tmp := make([]float32, d)
+	for slot := range n {
+		c := s.codes[slot*d : (slot+1)*d]
+		q.encode(s.vecs[slot*d:(slot+1)*d], c)
+		if s.qnorms != nil {
+			q.decode(c, tmp)
+			s.qnorms[slot] = kernels.Dot(tmp, tmp)
+		}
+	}
+	if !s.keep {
+		s.vecs, s.norms = nil, nil
+	}
 }
 
-// append stores a new live item in a new slot and returns the slot. The
-// quantizer must be fitted (see fit). meta is copied.
+// append stores a new live item in a new slot and returns the slot, encoded
+// when the quantizer is fitted. meta is copied.
 func (s *store) append(it *Item, buf *[]float32) uint32 {
 	slot := uint32(len(s.ids))
 	v := s.normalize(it.Vector, *buf)
 	if s.metric == Cosine {
 		*buf = v
 	}
-	if s.floats {
+	if s.floats() {
 		s.vecs = append(s.vecs, v...)
 		if s.metric == L2 {
 			s.norms = append(s.norms, kernels.Dot(v, v))
 		}
 	}
-	if s.quantised() {
+	if s.coded() {
 		s.codes = slices.Grow(s.codes, s.dim)[:len(s.codes)+s.dim]
 		c := s.codes[len(s.codes)-s.dim:]
 		s.quant.encode(v, c)
@@ -137,13 +159,13 @@ func (s *store) swapRemove(slot uint32) {
 	last := uint32(len(s.ids) - 1)
 	if slot != last {
 		d := s.dim
-		if s.floats {
+		if s.floats() {
 			copy(s.vecs[int(slot)*d:int(slot+1)*d], s.vecs[int(last)*d:])
 			if s.norms != nil {
 				s.norms[slot] = s.norms[last]
 			}
 		}
-		if s.quantised() {
+		if s.coded() {
 			copy(s.codes[int(slot)*d:int(slot+1)*d], s.codes[int(last)*d:])
 			if s.qnorms != nil {
 				s.qnorms[slot] = s.qnorms[last]
@@ -165,20 +187,20 @@ func (s *store) swapRemove(slot uint32) {
 // with the same quantizer: the rows of an HNSW rebuilt without its
 // tombstones. s is only read.
 func (s *store) compacted() *store {
-	c := &store{dim: s.dim, metric: s.metric, qkind: s.qkind, floats: s.floats, quant: s.quant,
+	c := &store{dim: s.dim, metric: s.metric, qkind: s.qkind, keep: s.keep, quant: s.quant,
 		slots: make(map[string]uint32, s.live)}
 	d := s.dim
 	for slot, dead := range s.dead {
 		if dead {
 			continue
 		}
-		if s.floats {
+		if s.floats() {
 			c.vecs = append(c.vecs, s.vecs[slot*d:(slot+1)*d]...)
 			if s.norms != nil {
 				c.norms = append(c.norms, s.norms[slot])
 			}
 		}
-		if s.quantised() {
+		if s.coded() {
 			c.codes = append(c.codes, s.codes[slot*d:(slot+1)*d]...)
 			if s.qnorms != nil {
 				c.qnorms = append(c.qnorms, s.qnorms[slot])
@@ -195,13 +217,13 @@ func (s *store) compacted() *store {
 
 // truncate drops slots >= n.
 func (s *store) truncate(n int) {
-	if s.floats {
+	if s.floats() {
 		s.vecs = s.vecs[:n*s.dim]
 		if s.norms != nil {
 			s.norms = s.norms[:n]
 		}
 	}
-	if s.quantised() {
+	if s.coded() {
 		s.codes = s.codes[:n*s.dim]
 		if s.qnorms != nil {
 			s.qnorms = s.qnorms[:n]
@@ -217,7 +239,7 @@ func (s *store) truncate(n int) {
 // buf when only codes are kept.
 func (s *store) vector(slot uint32, buf []float32) []float32 {
 	d := int(slot) * s.dim
-	if s.floats {
+	if s.floats() {
 		return s.vecs[d : d+s.dim]
 	}
 	buf = slices.Grow(buf[:0], s.dim)[:s.dim]
@@ -237,7 +259,7 @@ type query struct {
 }
 
 // prepare fills q for the vector v (not retained), to be compared on codes
-// when the store is quantised.
+// when the store holds them.
 func (s *store) prepare(q *query, v []float32) {
 	if s.metric == Cosine {
 		q.own = s.normalize(v, q.own)
@@ -245,29 +267,31 @@ func (s *store) prepare(q *query, v []float32) {
 		q.own = append(q.own[:0], v...)
 	}
 	q.v = q.own
-	q.finish(s, s.quantised())
+	q.finish(s, true)
 }
 
 // prepareSlot fills q for the stored vector of slot. With exact, distances
-// use float32 vectors when the store keeps them (graph construction);
-// otherwise they run on codes when quantised, as searches do.
+// use float32 vectors when the store holds them (graph construction);
+// otherwise they run on codes when it holds those, as searches do.
 func (s *store) prepareSlot(q *query, slot uint32, exact bool) {
 	d := int(slot) * s.dim
-	if s.floats {
+	if s.floats() {
 		q.v = s.vecs[d : d+s.dim : d+s.dim]
 	} else {
 		q.own = slices.Grow(q.own[:0], s.dim)[:s.dim]
 		s.quant.decode(s.codes[d:d+s.dim], q.own)
 		q.v = q.own
 	}
-	q.finish(s, s.quantised() && !(exact && s.floats))
+	q.finish(s, !(exact && s.floats()))
 }
 
+// finish completes q; codes asks for distances on codes, which they take
+// when the store holds codes.
 func (q *query) finish(s *store, codes bool) {
 	if s.metric == L2 {
 		q.qn = kernels.Dot(q.v, q.v)
 	}
-	q.codes = codes && s.quant != nil
+	q.codes = codes && s.coded()
 	if q.codes {
 		q.qs = slices.Grow(q.qs[:0], s.dim)[:s.dim]
 		var bias float32
@@ -296,7 +320,7 @@ func (s *store) dist(q *query, slot uint32) float32 {
 	return -kernels.Dot(q.v, s.vecs[d:d+s.dim])
 }
 
-// exact is the float32 distance from q to slot (floats must be kept).
+// exact is the float32 distance from q to slot (floats must be held).
 func (s *store) exact(q *query, slot uint32) float32 {
 	d := int(slot) * s.dim
 	if s.metric == L2 {

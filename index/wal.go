@@ -19,8 +19,9 @@ import (
 //	  opUpsert  count u32, per item: ID (u16 length + bytes), vector (f32 x dim),
 //	            meta (u32 length + bytes)
 //	  opDelete  count u32, per ID: u16 length + bytes
-//	  opQuant   lo (f32 x dim), scale (f32 x dim): the quantizer fitted on the
-//	            first vectors, logged before them
+//	  opQuant   lo (f32 x dim), scale (f32 x dim): the quantizer fitted by the
+//	            write whose upserts follow (the first to bring the live count
+//	            to MinQuantFit), logged before them; replay installs it there
 //
 // One write call (Upsert, Add, Delete) is one record, so it is replayed all or
 // nothing. The generation ties the log to the snapshot it follows: a log of

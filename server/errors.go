@@ -111,8 +111,6 @@ func classify(err error) (e *Error, internal bool) {
 		return &Error{Code: CodeTimeout, Message: "request cancelled"}, false
 	case errors.Is(err, index.ErrNotFound):
 		return &Error{Code: CodeNotFound, Message: err.Error()}, false
-	case errors.Is(err, index.ErrQuantFit):
-		return &Error{Code: CodeBadRequest, Message: err.Error()}, false
 	}
 	return &Error{Code: CodeInternal, Message: "internal error"}, true
 }

@@ -9,10 +9,11 @@ import (
 )
 
 // goldenV1 lists the version-1 snapshots under testdata, written by the
-// eager-fit build (commit ecfe919) with CONTRAST_GOLDEN=1 go test -run
-// TestSnapshotV1Golden ./index: each index takes smallItems("g", n, dim, 11)
-// in one Add, then loses g3 and g5. Next to each, file.state holds state()
-// and the results of goldenQuery, as that build saw them.
+// eager-fit build (commit ecfe919) with the code of TestSnapshotV1Golden's
+// CONTRAST_GOLDEN=1 branch (which, run now, rewrites them with the current
+// build): each index takes smallItems("g", n, dim, 11) in one Add, then
+// loses g3 and g5. Next to each, file.state holds state() and the results of
+// goldenQuery, as that build saw them.
 var goldenV1 = []struct {
 	file string
 	kind Kind

@@ -100,10 +100,11 @@ func TestQuantizationRecallLoss(t *testing.T) {
 
 // TestReplayUnfittedLog checks that a log whose upserts reach a quantised
 // index without a quantizer record before them (the fuzzer makes such logs
-// by cutting the record out) replays: what was written must load, whatever
-// the first-write minimum says.
+// by cutting the record out) replays: what was written must load. Replay
+// never fits on its own (the log says where the fit was), so the items stay
+// float32 even past MinQuantFit, and the next write fits on all of them.
 func TestReplayUnfittedLog(t *testing.T) {
-	items := smallItems("l", 4, 3, 1)
+	items := smallItems("l", MinQuantFit+6, 3, 1)
 	b := upsertRecords(logHeaderBytes(1), items)
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
 		idx, err := New(kind, Config{Dim: 3, Metric: Cosine, Quantization: Int8PerDim})
@@ -113,8 +114,12 @@ func TestReplayUnfittedLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		must(t, rp.flush())
-		if idx.Len() != len(items) {
-			t.Fatalf("%v: replayed %d items, want %d", kind, idx.Len(), len(items))
+		if idx.Len() != len(items) || storeOf(idx).coded() {
+			t.Fatalf("%v: replayed %d items (fitted %v), want %d unfitted", kind, idx.Len(), storeOf(idx).coded(), len(items))
+		}
+		must(t, idx.Upsert(Item{ID: "next", Vector: []float32{0, 0, 1}}))
+		if !storeOf(idx).coded() {
+			t.Fatalf("%v: the write after replay did not fit the quantizer", kind)
 		}
 	}
 }

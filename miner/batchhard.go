@@ -8,23 +8,31 @@ type BatchHard struct{}
 
 func (BatchHard) String() string { return "batch-hard" }
 
-// MineTriplets returns one triplet per usable anchor.
+// MineTriplets returns one triplet per usable anchor. Ties go to the lowest
+// index; a NaN never displaces a candidate.
 func (BatchHard) MineTriplets(dist *tensor.Tensor, sim bool, labels []int) Triplets {
 	d, n := table("BatchHard", dist, labels)
-	var t Triplets
+	// Compare s*v so that one loop serves distances (s = 1: farthest
+	// positive, nearest negative) and similarities (s = -1).
+	s := float32(1)
+	if sim {
+		s = -1
+	}
+	t := Triplets{Anchor: make([]int, 0, n), Positive: make([]int, 0, n), Negative: make([]int, 0, n)}
 	for a := range n {
+		row, lab, la := d[a*n:(a+1)*n], labels[:n], labels[a]
 		hp, hn := -1, -1
-		for j := range n {
-			if j == a {
-				continue
-			}
-			v := d[a*n+j]
-			if labels[j] == labels[a] {
-				if hp < 0 || closer(d[a*n+hp], v, sim) {
-					hp = j
+		var bp, bn float32
+		for j, v := range row {
+			v *= s
+			switch {
+			case j == a:
+			case lab[j] == la:
+				if hp < 0 || v > bp {
+					hp, bp = j, v
 				}
-			} else if hn < 0 || closer(v, d[a*n+hn], sim) {
-				hn = j
+			case hn < 0 || v < bn:
+				hn, bn = j, v
 			}
 		}
 		if hp >= 0 && hn >= 0 {

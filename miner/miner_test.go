@@ -137,3 +137,39 @@ func TestAllPairs(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchHardTies checks that among equally hard candidates the lowest
+// index wins, for distances and similarities alike, so that mining is
+// deterministic whatever order the loop visits them in.
+func TestBatchHardTies(t *testing.T) {
+	labels := []int{0, 1, 0, 1, 0, 1}
+	d := tensor.New(6, 6) // all off-diagonal entries equal
+	for i := range 6 {
+		for j := range 6 {
+			if i != j {
+				d.Set(0.5, i, j)
+			}
+		}
+	}
+	for _, sim := range []bool{false, true} {
+		tr := BatchHard{}.MineTriplets(d, sim, labels)
+		if tr.Len() != 6 {
+			t.Fatalf("sim=%v: %d triplets, want 6", sim, tr.Len())
+		}
+		for i := range tr.Len() {
+			a := tr.Anchor[i]
+			wantP, wantN := -1, -1
+			for j := range labels {
+				if j != a && labels[j] == labels[a] && wantP < 0 {
+					wantP = j
+				}
+				if labels[j] != labels[a] && wantN < 0 {
+					wantN = j
+				}
+			}
+			if tr.Positive[i] != wantP || tr.Negative[i] != wantN {
+				t.Errorf("sim=%v anchor %d: got (%d, %d), want the lowest indices (%d, %d)", sim, a, tr.Positive[i], tr.Negative[i], wantP, wantN)
+			}
+		}
+	}
+}

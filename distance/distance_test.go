@@ -93,3 +93,77 @@ func TestParseKind(t *testing.T) {
 		t.Error("ParseKind accepted an unknown name")
 	}
 }
+
+// TestMatrixGradientFewEntries checks the backward of the Euclidean tables
+// when the loss reads only a few of their entries (as batch-hard mining
+// does), which takes the entry-by-entry path, against the analytic gradient
+// in float64 loops: with a and b distinct, with b the same variable as a
+// (both roles add up), and with more nonzeros than the sparse list holds
+// (the Sgemm path again).
+func TestMatrixGradientFewEntries(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		n, m, d int
+		same    bool
+		entries int // nonzero weights
+	}{
+		{"distinct", 40, 30, 5, false, 40},
+		{"same variable", 48, 48, 6, true, 96},
+		{"over the list", 200, 200, 3, false, 2100},
+	} {
+		for _, k := range []Kind{KindEuclidean, KindSquaredEuclidean} {
+			t.Run(c.name+"/"+k.String(), func(t *testing.T) {
+				rng := tensor.NewRNG(7)
+				a := tensor.New(c.n, c.d).Normal(rng, 0, 1)
+				b := tensor.New(c.m, c.d).Normal(rng, 0, 1)
+				pa := ag.Param("a", a)
+				pb := ag.Param("b", b)
+				if c.same {
+					pb, b = pa, a
+				}
+				w := tensor.New(c.n, c.m)
+				for range c.entries {
+					w.Data[rng.IntN(c.n*c.m)] = float32(rng.Float64() + 0.5)
+				}
+				tp := ag.NewTape(true)
+				tp.Backward(tp.Sum(tp.Mul(New(k).Matrix(tp, pa, pb), ag.Const(w)), false))
+				ga := make([]float64, c.n*c.d)
+				gb := make([]float64, c.m*c.d)
+				for i := range c.n {
+					for j := range c.m {
+						wij := float64(w.Data[i*c.m+j])
+						if wij == 0 {
+							continue
+						}
+						ai, bj := a.Data[i*c.d:(i+1)*c.d], b.Data[j*c.d:(j+1)*c.d]
+						scale := 2 * wij // squared: d/da_i = 2 (a_i - b_j)
+						if k == KindEuclidean {
+							scale = wij / naive(k, ai, bj, c.d)
+						}
+						for q := range c.d {
+							diff := float64(ai[q] - bj[q])
+							ga[i*c.d+q] += scale * diff
+							gb[j*c.d+q] -= scale * diff
+						}
+					}
+				}
+				if c.same {
+					for q := range ga {
+						ga[q] += gb[q]
+					}
+				}
+				check := func(name string, got []float32, want []float64) {
+					for q, g := range got {
+						if math.Abs(float64(g)-want[q]) > 1e-4*math.Max(1, math.Abs(want[q])) {
+							t.Fatalf("grad %s[%d] = %v, want %v", name, q, g, want[q])
+						}
+					}
+				}
+				check("a", pa.Grad.Data, ga)
+				if !c.same {
+					check("b", pb.Grad.Data, gb)
+				}
+			})
+		}
+	}
+}

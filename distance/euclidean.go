@@ -57,40 +57,57 @@ func sqMatrix(t *ag.Tape, a, b *ag.Var, root bool) *ag.Var {
 		}
 	}
 	t.Record(out, func(g []float32) {
-		// h_ij = dL/d(squared distance): zero where the clamp at 0 was active.
-		h := t.Scratch(n * m)
-		for i := range n * m {
-			v, gi := o[i], g[i]
-			switch {
-			case root && v*v > sqrtFloor:
-				h[i] = gi / (2 * v)
-			case !root && v > 0:
-				h[i] = gi
-			default:
-				h[i] = 0
-			}
-		}
-		if ga := t.GradOf(a); ga != nil {
-			// ga_i += 2 (rowsum(h)_i a_i - (h b)_i)
-			kernels.Sgemm(false, false, n, d, m, -2, h, m, y, d, 1, ga, d)
-			for i := range n {
-				var s float32
-				for _, v := range h[i*m : (i+1)*m] {
-					s += v
+		// h_ij = dL/d(squared distance), zero where the clamp at 0 was
+		// active; rs and cs are its row and column sums.
+		h, rs, cs := t.Scratch(n*m), t.Scratch(n), t.Scratch(m)
+		clear(cs)
+		// Losses that pick a few entries of the table (batch-hard mining:
+		// two per row) leave h sparse; its nonzeros, when few, are listed
+		// in nz and multiplied one by one instead of by Sgemm.
+		var nzBuf [sparseMax]int32
+		nz, sparse := nzBuf[:0], n*m <= math.MaxInt32
+		for i := range n {
+			hr, gr, or := h[i*m:(i+1)*m], g[i*m:(i+1)*m], o[i*m:(i+1)*m]
+			var s float32
+			for j, gi := range gr {
+				var v float32
+				if gi != 0 {
+					switch ov := or[j]; {
+					case root && ov*ov > sqrtFloor:
+						v = gi / (2 * ov)
+					case !root && ov > 0:
+						v = gi
+					}
+					if sparse = sparse && len(nz) < cap(nz); sparse {
+						nz = append(nz, int32(i*m+j))
+					}
 				}
+				hr[j] = v
+				s += v
+				cs[j] += v
+			}
+			rs[i] = s
+		}
+		sparse = sparse && len(nz)*sparseRatio < n*m
+		if ga := t.GradOf(a); ga != nil {
+			// ga_i += 2 (rs_i a_i - (h b)_i)
+			if sparse {
+				sparseAcc(h, nz, m, d, y, ga, false)
+			} else {
+				kernels.Sgemm(false, false, n, d, m, -2, h, m, y, d, 1, ga, d)
+			}
+			for i := range n {
 				for k := range d {
-					ga[i*d+k] += 2 * s * x[i*d+k]
+					ga[i*d+k] += 2 * rs[i] * x[i*d+k]
 				}
 			}
 		}
 		if gb := t.GradOf(b); gb != nil {
-			kernels.Sgemm(true, false, m, d, n, -2, h, m, x, d, 1, gb, d)
-			cs := t.Scratch(m)
-			clear(cs)
-			for i := range n {
-				for j, v := range h[i*m : (i+1)*m] {
-					cs[j] += v
-				}
+			// gb_j += 2 (cs_j b_j - (h^T a)_j)
+			if sparse {
+				sparseAcc(h, nz, m, d, x, gb, true)
+			} else {
+				kernels.Sgemm(true, false, m, d, n, -2, h, m, x, d, 1, gb, d)
 			}
 			for j := range m {
 				for k := range d {
@@ -100,6 +117,30 @@ func sqMatrix(t *ag.Tape, a, b *ag.Var, root bool) *ag.Var {
 		}
 	}, a, b)
 	return out
+}
+
+// Sparse backward of the distance table: h with at most sparseMax
+// nonzeros, and fewer than one in sparseRatio entries, is multiplied entry by
+// entry instead of by Sgemm.
+const (
+	sparseMax   = 2048
+	sparseRatio = 16
+)
+
+// sparseAcc adds -2 h v to dst over the entries nz (flat indices i*m + j) of
+// h (n, m): dst_i += -2 h_ij v_j for dst (n, d) and v (m, d), or with
+// transposed, dst_j += -2 h_ij v_i for dst (m, d) and v (n, d).
+func sparseAcc(h []float32, nz []int32, m, d int, v, dst []float32, transposed bool) {
+	for _, p := range nz {
+		i, j := int(p)/m, int(p)%m
+		if transposed {
+			i, j = j, i
+		}
+		c, vr, dr := -2*h[p], v[j*d:(j+1)*d], dst[i*d:(i+1)*d]
+		for k := range dr {
+			dr[k] += c * vr[k]
+		}
+	}
 }
 
 func rowNorms2(t *ag.Tape, x []float32, n, d int) []float32 {

@@ -226,7 +226,7 @@ func (db *DB) openLog(path string) error {
 	br := bufio.NewReaderSize(f, 1<<18)
 	hdr := make([]byte, logHeader)
 	n, _ := io.ReadFull(br, hdr)
-	gen, err := parseLogHeader(hdr[:n], path)
+	gen, version, err := parseLogHeader(hdr[:n], path)
 	if err != nil {
 		f.Close()
 		return err
@@ -245,13 +245,19 @@ func (db *DB) openLog(path string) error {
 		return fmt.Errorf("index: open log %q: %w: log generation %d is newer than snapshot generation %d", path, ErrCorrupt, gen, db.gen)
 	}
 	rp := replayer{idx: db.idx}
-	res, err := scanLog(br, size, path, db.idx.Dim(), rp.apply)
+	res, err := scanLog(br, size, path, db.idx.Dim(), version, rp.apply)
 	if err == nil {
 		err = rp.flush()
 	}
 	if err != nil {
 		f.Close()
 		return err
+	}
+	if rp.quant != nil {
+		// A version-1 quantizer record whose upserts a crash cut: the write
+		// was never acknowledged, so its fit is dropped with it (and with
+		// the log, compacted away below).
+		slog.Warn("index: dropped the quantizer record of a torn fitting write (version-1 log)", "log", path)
 	}
 	db.rec.Records = res.records
 	if res.torn > 0 {
@@ -271,20 +277,52 @@ func (db *DB) openLog(path string) error {
 		return fmt.Errorf("index: open log %q: %w", path, err)
 	}
 	db.log, db.written, db.synced = f, res.end, res.end
+	if version != logVersion {
+		// A version-1 log: fold it into a snapshot and start a version-2
+		// log, so that this build never appends records that a reader of
+		// version 1 would misread (see the log format).
+		if err := db.compactLocked(); err != nil {
+			db.log.Close()
+			return fmt.Errorf("index: upgrade log %q to version %d: %w", path, logVersion, err)
+		}
+		slog.Info("index: upgraded the log to the current format", "log", path, "from_version", version, "to_version", logVersion)
+	}
 	return nil
 }
 
 // replayer applies log records, gathering consecutive upserts of distinct
-// IDs into one batch (HNSW inserts a batch in parallel).
+// IDs into one batch (HNSW inserts a batch in parallel). A fitting write
+// (opFitUpsert, or in a version-1 log opQuant and the upsert record after it)
+// is applied alone, its quantizer installed with its items, as the DB did.
 type replayer struct {
 	idx     Index
 	pending []Item
 	ids     map[string]bool
+	quant   *quantizer // of a version-1 opQuant, awaiting its upserts
 }
 
 func (r *replayer) apply(rec *logRecord) error {
+	if r.quant != nil && rec.op != opUpsert {
+		return fmt.Errorf("quantizer record followed by op %d, not by its upserts", rec.op)
+	}
 	switch rec.op {
+	case opFitUpsert:
+		if err := r.flush(); err != nil {
+			return err
+		}
+		return upsertLogged(r.idx, rec.items, rec.quant)
+	case opQuant:
+		if err := r.flush(); err != nil {
+			return err
+		}
+		r.quant = rec.quant
+		return nil
 	case opUpsert:
+		if r.quant != nil {
+			q := r.quant
+			r.quant = nil
+			return upsertLogged(r.idx, rec.items, q)
+		}
 		for _, it := range rec.items {
 			if r.ids[it.ID] {
 				if err := r.flush(); err != nil {
@@ -304,75 +342,61 @@ func (r *replayer) apply(rec *logRecord) error {
 		}
 		_, err := r.idx.Delete(rec.ids...)
 		return err
-	case opQuant:
-		if err := r.flush(); err != nil {
-			return err
-		}
-		setQuantizer(r.idx, rec.quant)
-		return nil
 	}
 	return nil
 }
 
+// flush applies the gathered upserts. A version-1 quantizer record still
+// awaiting its upserts stays in r.quant: at the end of the log it belongs to
+// a write that a crash cut, and is dropped.
 func (r *replayer) flush() error {
 	if len(r.pending) == 0 {
 		return nil
 	}
-	err := upsertNoFit(r.idx, r.pending)
+	err := upsertLogged(r.idx, r.pending, nil)
 	r.pending, r.ids = nil, nil
 	return err
 }
 
-// upsertNoFit upserts items into a *Flat or *HNSW without letting the write
-// fit the quantizer: a DB's quantizer comes from its log (see fitDue).
-func upsertNoFit(idx Index, items []Item) error {
-	return idx.(interface{ upsert([]Item, bool) error }).upsert(items, false)
+// upsertLogged upserts items into a *Flat or *HNSW as a DB write logged with
+// the quantizer q (nil: the write fits none): the write never fits on its
+// own (a DB's quantizer comes from its log, see fitDue), and q is installed
+// and the items stored under one hold of the index's write locks.
+func upsertLogged(idx Index, items []Item, q *quantizer) error {
+	return idx.(interface {
+		upsert([]Item, bool, *quantizer) error
+	}).upsert(items, false, q)
 }
 
-// lockStore locks a *Flat or *HNSW for reading, or for writing when write
-// is set, and returns its store (read under the lock: Vacuum replaces it)
-// and the unlock.
-func lockStore(idx Index, write bool) (*store, func()) {
-	var mu *sync.RWMutex
-	var st **store
+// lockStore read-locks a *Flat or *HNSW and returns its store (read under
+// the lock: Vacuum replaces it) and the unlock. Writes go through the
+// index's own methods, which take its write locks (HNSW's wmu too).
+func lockStore(idx Index) (*store, func()) {
 	switch x := idx.(type) {
 	case *Flat:
-		mu, st = &x.mu, &x.st
+		x.mu.RLock()
+		return x.st, x.mu.RUnlock
 	case *HNSW:
-		mu, st = &x.mu, &x.st
-	default:
-		panic(fmt.Sprintf("index: unexpected index type %T", idx))
+		x.mu.RLock()
+		return x.st, x.mu.RUnlock
 	}
-	if write {
-		mu.Lock()
-		return *st, mu.Unlock
-	}
-	mu.RLock()
-	return *st, mu.RUnlock
-}
-
-// setQuantizer installs q, encoding every stored vector, unless the index
-// is not quantised or a quantizer is already fitted.
-func setQuantizer(idx Index, q *quantizer) {
-	st, unlock := lockStore(idx, true)
-	defer unlock()
-	if st.qkind != NoQuant && st.quant == nil && len(q.lo) == st.dim {
-		st.setQuant(q)
-	}
+	panic(fmt.Sprintf("index: unexpected index type %T", idx))
 }
 
 // fitDue returns the quantizer that a write of items fits, or nil when it
-// fits none (see Quantization). The DB logs it before the write's upserts,
-// and replay installs it from there rather than refitting: the log, not a
-// recomputation, says at which write the fit happened and what it was.
+// fits none (see Quantization). The DB logs it in the write's record
+// (opFitUpsert), and replay installs it from there rather than refitting: the
+// log, not a recomputation, says at which write the fit happened and what it
+// was. Writes are serialised by DB.mu, so the state it is computed on is the
+// one the write then applies to.
 func fitDue(idx Index, items []Item) *quantizer {
-	st, unlock := lockStore(idx, false)
+	st, unlock := lockStore(idx)
 	defer unlock()
 	return st.fitDue(items)
 }
 
 func hasID(idx Index, id string) bool {
-	st, unlock := lockStore(idx, false)
+	st, unlock := lockStore(idx)
 	defer unlock()
 	_, ok := st.slots[id]
 	return ok
@@ -438,17 +462,9 @@ func (db *DB) upsert(items []Item, add bool) error {
 			}
 		}
 	}
-	var buf []byte
 	q := fitDue(db.idx, items)
-	if q != nil {
-		buf = quantRecord(buf, q)
-	}
-	buf = upsertRecords(buf, items)
-	return db.commit(buf, func() error {
-		if q != nil {
-			setQuantizer(db.idx, q)
-		}
-		return upsertNoFit(db.idx, items)
+	return db.commit(upsertRecords(nil, items, q), func() error {
+		return upsertLogged(db.idx, items, q)
 	})
 }
 

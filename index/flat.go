@@ -57,7 +57,7 @@ func (f *Flat) Add(items ...Item) error {
 			return fmt.Errorf("index: add: ID %q already present", items[i].ID)
 		}
 	}
-	f.st.fit(items)
+	f.st.fit(items, true, nil)
 	var buf []float32
 	for i := range items {
 		f.st.append(&items[i], &buf)
@@ -66,21 +66,20 @@ func (f *Flat) Add(items ...Item) error {
 }
 
 // Upsert inserts items, replacing those whose IDs exist.
-func (f *Flat) Upsert(items ...Item) error { return f.upsert(items, true) }
+func (f *Flat) Upsert(items ...Item) error { return f.upsert(items, true, nil) }
 
-// upsert is Upsert; fit lets the write fit the quantizer when it is due
-// (see Quantization). A DB passes false: it logs the quantizer it fits and
-// installs it itself, so that log replay installs the same one at the same
-// write.
-func (f *Flat) upsert(items []Item, fit bool) error {
+// upsert is Upsert. With auto, the write fits the quantizer when it is due
+// (see Quantization). A DB passes auto false and the quantizer it fitted and
+// logged with the write (nil when the write fits none), so that the write,
+// and its replay, install that quantizer and store the items under one lock
+// hold (see store.fit).
+func (f *Flat) upsert(items []Item, auto bool, q *quantizer) error {
 	if err := validateItems(items, f.cfg.Dim); err != nil {
 		return err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if fit {
-		f.st.fit(items)
-	}
+	f.st.fit(items, auto, q)
 	var buf []float32
 	for i := range items {
 		if slot, ok := f.st.slots[items[i].ID]; ok {

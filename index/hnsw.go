@@ -112,16 +112,16 @@ func (h *HNSW) Add(items ...Item) error {
 			return fmt.Errorf("index: add: ID %q already present", items[i].ID)
 		}
 	}
-	h.insertBatch(items, true)
+	h.insertBatch(items, true, nil)
 	return nil
 }
 
 // Upsert inserts items, tombstoning the nodes of IDs that exist.
-func (h *HNSW) Upsert(items ...Item) error { return h.upsert(items, true) }
+func (h *HNSW) Upsert(items ...Item) error { return h.upsert(items, true, nil) }
 
-// upsert is Upsert; fit lets the write fit the quantizer when it is due
-// (see Flat.upsert).
-func (h *HNSW) upsert(items []Item, fit bool) error {
+// upsert is Upsert; auto and q say how the write fits the quantizer (see
+// Flat.upsert). It holds wmu and mu throughout.
+func (h *HNSW) upsert(items []Item, auto bool, q *quantizer) error {
 	if err := validateItems(items, h.cfg.Dim); err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func (h *HNSW) upsert(items []Item, fit bool) error {
 			h.st.kill(slot)
 		}
 	}
-	h.insertBatch(items, fit)
+	h.insertBatch(items, auto, q)
 	return nil
 }
 

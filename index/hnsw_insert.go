@@ -7,15 +7,13 @@ import (
 )
 
 // insertBatch appends items as new nodes and links them into the graph (see
-// linkNodes), after fitting the quantizer when fit is set and the write is
-// due to (see Quantization). Nodes linked before the fit keep the links
-// chosen on float32 distances; searches then walk them on codes. The caller
-// holds h.mu.
-func (h *HNSW) insertBatch(items []Item, fit bool) {
+// linkNodes), after fitting or installing the quantizer as auto and q say
+// (see store.fit). Nodes linked before the fit keep the links chosen on
+// float32 distances; searches then walk them on codes. The caller holds h.wmu
+// and h.mu.
+func (h *HNSW) insertBatch(items []Item, auto bool, q *quantizer) {
 	st := h.st
-	if fit {
-		st.fit(items)
-	}
+	st.fit(items, auto, q)
 	if st.live == 0 {
 		// Every node is a tombstone (or there are none): start a fresh graph
 		// rather than hang new nodes off dead ones.

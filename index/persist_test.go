@@ -412,20 +412,31 @@ func FuzzReadSnapshot(f *testing.F) {
 
 func FuzzScanLog(f *testing.F) {
 	items := smallItems("l", 4, 3, 1)
+	q := fitQuantizer(Int8PerDim, 3, items[0].Vector)
 	var seed []byte
 	seed = append(seed, logHeaderBytes(1)...)
-	seed = quantRecord(seed, fitQuantizer(Int8PerDim, 3, items[0].Vector))
-	seed = upsertRecords(seed, items)
+	seed = upsertRecords(seed, items[:2], q)
+	seed = upsertRecords(seed, items[2:], nil)
 	seed = deleteRecord(seed, []string{"l1", "zz"})
 	f.Add(seed)
 	f.Add(seed[:len(seed)-5])
+	// Version 1, as the first lazy-fit builds wrote it: opQuant, then the
+	// fitting write's upserts.
+	var v1 []byte
+	v1 = append(v1, logHeaderVersion(1, logVersion1)...)
+	v1 = quantRecordV1(v1, q)
+	v1 = upsertRecords(v1, items, nil)
+	v1 = deleteRecord(v1, []string{"l1", "zz"})
+	f.Add(v1)
+	f.Add(v1[:len(v1)-5])
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if _, err := parseLogHeader(b, "fuzz"); err != nil {
+		_, version, err := parseLogHeader(b, "fuzz")
+		if err != nil {
 			return
 		}
 		idx, _ := NewFlat(Config{Dim: 3, Metric: Cosine, Quantization: Int8PerDim})
 		rp := replayer{idx: idx}
-		res, err := scanLog(bytes.NewReader(b[logHeader:]), int64(len(b)), "fuzz", 3, rp.apply)
+		res, err := scanLog(bytes.NewReader(b[logHeader:]), int64(len(b)), "fuzz", 3, version, rp.apply)
 		if err != nil {
 			return
 		}

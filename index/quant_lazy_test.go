@@ -17,7 +17,7 @@ func storeOf(idx Index) *store {
 	if db, ok := idx.(*DB); ok {
 		idx = db.idx
 	}
-	st, unlock := lockStore(idx, false)
+	st, unlock := lockStore(idx)
 	unlock()
 	return st
 }

@@ -105,12 +105,12 @@ func TestQuantizationRecallLoss(t *testing.T) {
 // float32 even past MinQuantFit, and the next write fits on all of them.
 func TestReplayUnfittedLog(t *testing.T) {
 	items := smallItems("l", MinQuantFit+6, 3, 1)
-	b := upsertRecords(logHeaderBytes(1), items)
+	b := upsertRecords(logHeaderBytes(1), items, nil)
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
 		idx, err := New(kind, Config{Dim: 3, Metric: Cosine, Quantization: Int8PerDim})
 		must(t, err)
 		rp := replayer{idx: idx}
-		if _, err := scanLog(bytes.NewReader(b[logHeader:]), int64(len(b)), "test", 3, rp.apply); err != nil {
+		if _, err := scanLog(bytes.NewReader(b[logHeader:]), int64(len(b)), "test", 3, logVersion, rp.apply); err != nil {
 			t.Fatal(err)
 		}
 		must(t, rp.flush())

@@ -75,10 +75,17 @@ func (s *store) normalize(v []float32, buf []float32) []float32 {
 	return buf
 }
 
-// fit fits the quantizer before a write of items when that write is due to
-// (see fitDue).
-func (s *store) fit(items []Item) {
-	if q := s.fitDue(items); q != nil {
+// fit prepares the quantizer for a write of items, before any of them is
+// stored: with auto (a bare index), it fits the quantizer when the write is
+// due to (see fitDue); otherwise it installs q, the quantizer a DB fitted
+// and logged with this write (nil: the write fits none). The caller holds
+// the index's write lock for the whole write, so that no search sees the
+// quantizer without the write's items.
+func (s *store) fit(items []Item, auto bool, q *quantizer) {
+	if auto {
+		q = s.fitDue(items)
+	}
+	if q != nil && s.qkind != NoQuant && s.quant == nil && len(q.lo) == s.dim {
 		s.setQuant(q)
 	}
 }

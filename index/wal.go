@@ -9,27 +9,44 @@ import (
 	"slices"
 )
 
-// Log format, version 1 (little-endian):
+// Log format, version 2 (little-endian):
 //
 //	header (24 bytes): magic "CONTRLOG", version u32, generation u64,
 //	    CRC-32C of the above u32
 //	records, each: length u32, ^length u32 (guards the length), CRC-32C of
 //	    the payload u32, payload
 //	payload: op u8, then
-//	  opUpsert  count u32, per item: ID (u16 length + bytes), vector (f32 x dim),
-//	            meta (u32 length + bytes)
-//	  opDelete  count u32, per ID: u16 length + bytes
-//	  opQuant   lo (f32 x dim), scale (f32 x dim): the quantizer fitted by the
-//	            write whose upserts follow (the first to bring the live count
-//	            to MinQuantFit), logged before them; replay installs it there
+//	  opUpsert     count u32, per item: ID (u16 length + bytes), vector
+//	               (f32 x dim), meta (u32 length + bytes)
+//	  opDelete     count u32, per ID: u16 length + bytes
+//	  opFitUpsert  lo (f32 x dim), scale (f32 x dim), then the items as in
+//	               opUpsert: the write that fits the quantizer (the first to
+//	               bring the live count to MinQuantFit), with the quantizer
+//	               it fitted; replay installs it and applies the items under
+//	               one lock hold, never refitting
 //
 // One write call (Upsert, Add, Delete) is one record, so it is replayed all or
-// nothing. The generation ties the log to the snapshot it follows: a log of
-// an older generation was already folded into the snapshot (a crash between
-// writing the snapshot and resetting the log) and is discarded.
+// nothing: a torn fitting write leaves neither its quantizer nor its items.
+// (A write too large for one record, see maxRecord, is split; the quantizer
+// rides with its first part.) The generation ties the log to the snapshot it
+// follows: a log of an older generation was already folded into the snapshot
+// (a crash between writing the snapshot and resetting the log) and is
+// discarded.
+//
+// Version 1 had no opFitUpsert. Builds before the lazy fit wrote it with
+// opUpsert and opDelete only, and fitted the quantizer on a quantised index's
+// first write (of MinQuantFit items at least); the builds of the lazy fit
+// before version 2 logged the fitting write as two records, opQuant (lo, scale)
+// then its opUpserts, while writes before it meant "do not fit", which a
+// version-1 reader of the eager fit would misread. Hence version 2: a reader
+// of version 1 refuses it ("unsupported version 2"). This build still replays
+// version-1 logs (opQuant only there, installed with the upsert record that
+// follows it, and dropped when a crash cut that record), then compacts them
+// away, so that it never appends to a version-1 log (see DB.openLog).
 const (
 	logMagic     = "CONTRLOG"
-	logVersion   = 1
+	logVersion   = 2
+	logVersion1  = 1
 	logHeader    = 24
 	recordHeader = 12
 	// maxRecord bounds one record; larger write calls are split.
@@ -39,33 +56,40 @@ const (
 const (
 	opUpsert uint8 = 1
 	opDelete uint8 = 2
-	opQuant  uint8 = 3
+	opQuant  uint8 = 3 // version 1 only
+	// opFitUpsert is an opUpsert with the quantizer its write fitted.
+	opFitUpsert uint8 = 4 // version 2 on
 )
 
-func logHeaderBytes(gen uint64) []byte {
+func logHeaderBytes(gen uint64) []byte { return logHeaderVersion(gen, logVersion) }
+
+// logHeaderVersion is the header of a log of the given format version; only
+// tests write version 1.
+func logHeaderVersion(gen uint64, version uint32) []byte {
 	var e enc
 	e.b = append(e.b, logMagic...)
-	e.u32(logVersion)
+	e.u32(version)
 	e.u64(gen)
 	e.u32(crc(e.b))
 	return e.b
 }
 
-// parseLogHeader checks a log header and returns its generation.
-func parseLogHeader(b []byte, name string) (uint64, error) {
+// parseLogHeader checks a log header and returns its generation and format
+// version (1 or 2).
+func parseLogHeader(b []byte, name string) (gen uint64, version uint32, err error) {
 	if len(b) < logHeader {
-		return 0, fmt.Errorf("index: log %q: %w: header truncated (%d of %d bytes)", name, ErrCorrupt, len(b), logHeader)
+		return 0, 0, fmt.Errorf("index: log %q: %w: header truncated (%d of %d bytes)", name, ErrCorrupt, len(b), logHeader)
 	}
 	if string(b[:8]) != logMagic {
-		return 0, fmt.Errorf("index: log %q: %w: bad magic %q", name, ErrCorrupt, b[:8])
+		return 0, 0, fmt.Errorf("index: log %q: %w: bad magic %q", name, ErrCorrupt, b[:8])
 	}
 	if sum := binary.LittleEndian.Uint32(b[20:]); sum != crc(b[:20]) {
-		return 0, fmt.Errorf("index: log %q: %w: header checksum mismatch (stored %08x, computed %08x)", name, ErrCorrupt, sum, crc(b[:20]))
+		return 0, 0, fmt.Errorf("index: log %q: %w: header checksum mismatch (stored %08x, computed %08x)", name, ErrCorrupt, sum, crc(b[:20]))
 	}
-	if v := binary.LittleEndian.Uint32(b[8:]); v != logVersion {
-		return 0, fmt.Errorf("index: log %q: unsupported version %d (this build reads %d)", name, v, logVersion)
+	if v := binary.LittleEndian.Uint32(b[8:]); v != logVersion && v != logVersion1 {
+		return 0, 0, fmt.Errorf("index: log %q: unsupported version %d (this build reads %d and %d)", name, v, logVersion1, logVersion)
 	}
-	return binary.LittleEndian.Uint64(b[12:]), nil
+	return binary.LittleEndian.Uint64(b[12:]), binary.LittleEndian.Uint32(b[8:]), nil
 }
 
 // appendRecord frames payload as a record.
@@ -79,10 +103,20 @@ func appendRecord(dst, payload []byte) []byte {
 }
 
 // upsertRecords encodes items as one or more records (split at maxRecord).
-func upsertRecords(dst []byte, items []Item) []byte {
+// With a quantizer q (the one the write fits), the first record is an
+// opFitUpsert carrying it.
+func upsertRecords(dst []byte, items []Item, q *quantizer) []byte {
 	for len(items) > 0 {
 		var e enc
-		e.u8(opUpsert)
+		if q != nil {
+			e.u8(opFitUpsert)
+			e.f32s(q.lo)
+			e.f32s(q.scale)
+			q = nil
+		} else {
+			e.u8(opUpsert)
+		}
+		countAt := len(e.b)
 		e.u32(0)
 		count := 0
 		for count < len(items) {
@@ -97,7 +131,7 @@ func upsertRecords(dst []byte, items []Item) []byte {
 			e.bytes32(it.Meta)
 			count++
 		}
-		binary.LittleEndian.PutUint32(e.b[1:], uint32(count))
+		binary.LittleEndian.PutUint32(e.b[countAt:], uint32(count))
 		dst = appendRecord(dst, e.b)
 		items = items[count:]
 	}
@@ -115,27 +149,35 @@ func deleteRecord(dst []byte, ids []string) []byte {
 	return appendRecord(dst, e.b)
 }
 
-func quantRecord(dst []byte, q *quantizer) []byte {
-	var e enc
-	e.u8(opQuant)
-	e.f32s(q.lo)
-	e.f32s(q.scale)
-	return appendRecord(dst, e.b)
-}
-
 // logRecord is one decoded record.
 type logRecord struct {
 	op    uint8
 	items []Item
 	ids   []string
-	quant *quantizer
+	quant *quantizer // opFitUpsert, opQuant
 }
 
-func decodeRecord(b []byte, dim int) (*logRecord, error) {
+// decodeRecord decodes the payload of a record of a log of the given
+// format version.
+func decodeRecord(b []byte, dim int, version uint32) (*logRecord, error) {
 	d := &dec{b: b}
 	rec := &logRecord{op: d.u8("op")}
+	if rec.op == opFitUpsert && version < logVersion || rec.op == opQuant && version != logVersion1 {
+		return nil, fmt.Errorf("op %d in a version-%d log", rec.op, version)
+	}
 	switch rec.op {
-	case opUpsert:
+	case opQuant, opFitUpsert:
+		lo := d.f32s(dim, "lo")
+		scale := d.f32s(dim, "scale")
+		if d.err == nil {
+			rec.quant = newQuantizer(lo, scale)
+			if err := rec.quant.validate(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	switch rec.op {
+	case opUpsert, opFitUpsert:
 		count := int(d.u32("count"))
 		// Each item takes at least 2+4*dim+4 bytes, which bounds count.
 		if count > len(b)/(6+4*dim) {
@@ -165,14 +207,6 @@ func decodeRecord(b []byte, dim int) (*logRecord, error) {
 			rec.ids[i] = string(d.raw(int(d.u16("ID length")), "ID"))
 		}
 	case opQuant:
-		lo := d.f32s(dim, "lo")
-		scale := d.f32s(dim, "scale")
-		if d.err == nil {
-			rec.quant = newQuantizer(lo, scale)
-			if err := rec.quant.validate(); err != nil {
-				return nil, err
-			}
-		}
 	default:
 		if d.err == nil {
 			return nil, fmt.Errorf("unknown op %d", rec.op)
@@ -192,13 +226,14 @@ type logScan struct {
 	torn    int64 // bytes of a torn final record cut at end (0: none)
 }
 
-// scanLog reads the records of a log of size bytes (header included) from r,
-// positioned after the header, and hands each to apply. A final record that
+// scanLog reads the records of a log of size bytes (header included) and
+// format version from r, positioned after the header, and hands each to
+// apply. A final record that
 // is incomplete, zero-filled or fails its checksum while nothing follows it
 // is a torn append (a crash before the write was acknowledged): scanning
 // stops before it and reports it. Any other damage is an error naming the
 // record and its offset.
-func scanLog(r io.Reader, size int64, name string, dim int, apply func(*logRecord) error) (logScan, error) {
+func scanLog(r io.Reader, size int64, name string, dim int, version uint32, apply func(*logRecord) error) (logScan, error) {
 	res := logScan{end: logHeader}
 	off := int64(logHeader)
 	corrupt := func(format string, a ...any) error {
@@ -253,7 +288,7 @@ func scanLog(r io.Reader, size int64, name string, dim int, apply func(*logRecor
 			}
 			return res, corrupt("checksum mismatch (stored %08x, computed %08x) with %d bytes following", binary.LittleEndian.Uint32(hdr[8:]), sum, size-off-recordHeader-int64(n))
 		}
-		rec, err := decodeRecord(payload, dim)
+		rec, err := decodeRecord(payload, dim, version)
 		if err != nil {
 			return res, corrupt("%v", err)
 		}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -106,18 +107,25 @@ func TestLazyFitRecall(t *testing.T) {
 }
 
 // TestLazyFitExactBeforeFit checks that below MinQuantFit live items a
-// quantised index holds no codes and answers every kind of search exactly:
-// the IDs the float64 oracle ranks first, with its scores to float32
-// precision, and Get returns the vectors as written.
+// quantised index holds no codes and computes every distance exactly. Flat
+// searches, and filtered searches of both kinds (HNSW scans a filter's few
+// matches), return the IDs the float64 oracle ranks first with its scores to
+// float32 precision. HNSW's unfiltered searches walk the graph (Ef 8, well
+// below the 63 nodes, at which it would scan them all instead), so they may
+// miss some of the oracle's best: each result's score must still be the
+// oracle's for that ID (codes would be off by up to a quantisation step),
+// best first, without duplicates. Get returns the vectors as written.
 func TestLazyFitExactBeforeFit(t *testing.T) {
 	const d, k = 8, 7
 	items := smallItems("p", MinQuantFit-1, d, 13)
 	_, queries := clustered(0, d, 10, 3, 14)
+	group1 := func(it Item) bool { return string(it.Meta) == `{"g":1}` }
+	filter := &Filter{Field: "g", Equals: json.RawMessage("1")}
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
 		for _, m := range []Metric{Cosine, Dot, L2} {
 			for _, rerank := range []int{0, 2} {
 				t.Run(fmt.Sprintf("%v/%v/rerank%d", kind, m, rerank), func(t *testing.T) {
-					idx, err := New(kind, Config{Dim: d, Metric: m, Quantization: Int8PerDim, Rerank: rerank, M: 4, EfConstruction: 16, Ef: 64, Seed: 1})
+					idx, err := New(kind, Config{Dim: d, Metric: m, Quantization: Int8PerDim, Rerank: rerank, M: 4, EfConstruction: 16, Ef: 8, Seed: 1})
 					must(t, err)
 					// Writes of several sizes, one item at a time at first.
 					for i := 0; i < len(items); {
@@ -130,18 +138,49 @@ func TestLazyFitExactBeforeFit(t *testing.T) {
 						t.Fatalf("%d items: fitted %v, %d code bytes", idx.Len(), st.coded(), len(st.codes))
 					}
 					all := byID(items)
+					score := func(dist float64) float64 {
+						if m == L2 {
+							return dist
+						}
+						return -dist
+					}
+					near := func(got float32, want float64) bool {
+						return math.Abs(float64(got)-want) <= 1e-4*max(1, math.Abs(want))
+					}
+					// check: the oracle's top k exactly.
 					check := func(what string, got []Result, want []oracleHit) {
 						t.Helper()
 						if len(got) != len(want) {
 							t.Fatalf("%s: %d results, want %d", what, len(got), len(want))
 						}
 						for i := range got {
-							wantScore := -want[i].d
-							if m == L2 {
-								wantScore = want[i].d
+							if got[i].ID != want[i].id || !near(got[i].Score, score(want[i].d)) {
+								t.Fatalf("%s: result %d is %s %v, want %s %v", what, i, got[i].ID, got[i].Score, want[i].id, score(want[i].d))
 							}
-							if got[i].ID != want[i].id || math.Abs(float64(got[i].Score)-wantScore) > 1e-4*max(1, math.Abs(wantScore)) {
-								t.Fatalf("%s: result %d is %s %v, want %s %v", what, i, got[i].ID, got[i].Score, want[i].id, wantScore)
+						}
+					}
+					// checkWalk: a graph walk's k results, each scored exactly.
+					checkWalk := func(what string, got []Result, q []float32, want []oracleHit) {
+						t.Helper()
+						if kind == KindFlat {
+							check(what, got, want)
+							return
+						}
+						if len(got) != k {
+							t.Fatalf("%s: %d results, want %d", what, len(got), k)
+						}
+						seen := map[string]bool{}
+						for i, r := range got {
+							it, ok := all[r.ID]
+							if !ok || seen[r.ID] {
+								t.Fatalf("%s: result %d is %s (known %v, repeated %v)", what, i, r.ID, ok, seen[r.ID])
+							}
+							seen[r.ID] = true
+							if want := score(oracleDist(m, q, it.Vector)); !near(r.Score, want) {
+								t.Fatalf("%s: result %d %s scores %v, exact %v", what, i, r.ID, r.Score, want)
+							}
+							if i > 0 && m.score(r.Score) < m.score(got[i-1].Score) { // score(score(x)) is x, the distance
+								t.Fatalf("%s: result %d scores %v, better than %v before it", what, i, r.Score, got[i-1].Score)
 							}
 						}
 					}
@@ -149,17 +188,22 @@ func TestLazyFitExactBeforeFit(t *testing.T) {
 						q := queries[i*d : (i+1)*d]
 						got, err := idx.Search(q, k, Params{})
 						must(t, err)
-						check("search", got, oracleTop(m, all, q, k))
+						checkWalk("search", got, q, oracleTop(m, all, q, k))
+						got, err = idx.Search(q, k, Params{Filter: filter})
+						must(t, err)
+						hits := oracle(m, all, q, group1)
+						check("filtered search", got, hits[:k])
 					}
 					batch, err := idx.SearchBatch(queries, k, Params{})
 					must(t, err)
 					for i, got := range batch {
-						check("batch", got, oracleTop(m, all, queries[i*d:(i+1)*d], k))
+						q := queries[i*d : (i+1)*d]
+						checkWalk("batch", got, q, oracleTop(m, all, q, k))
 					}
 					others := byID(items[1:])
 					got, err := idx.SearchByID(items[0].ID, k, Params{})
 					must(t, err)
-					check("by ID", got, oracleTop(m, others, items[0].Vector, k))
+					checkWalk("by ID", got, items[0].Vector, oracleTop(m, others, items[0].Vector, k))
 					if m != Cosine { // Cosine stores unit vectors
 						for _, it := range items {
 							if g, ok := idx.Get(it.ID); !ok || !slices.Equal(g.Vector, it.Vector) {
@@ -230,12 +274,17 @@ func fitCases(items []Item) []fitCase {
 	// write that brings the count to M.
 	repHist := append([]fitWrite{{items: []Item{far(items[0])}}}, one(items[1:M-1])...)
 	repHist = append(repHist, fitWrite{items: []Item{items[0], items[M-1]}})
+	// Replace below the count: with M-2 live (item 0 far), a write of item
+	// 0's replacement and one new item brings M-1, no fit; the next item fits.
+	noFitHist := append([]fitWrite{{items: []Item{far(items[0])}}}, one(items[1:M-2])...)
+	noFitHist = append(noFitHist, fitWrite{items: []Item{items[0], items[M-2]}}, fitWrite{items: []Item{items[M-1]}})
 	return []fitCase{
 		{"one-at-a-time", one(items[:M+10]), M - 1, items[:M]},
 		{"batches", []fitWrite{{items: items[:20]}, {items: items[20:50]}, {items: items[50 : M+5]}, {items: items[M+5 : M+10]}}, 2, items[:M+5]},
 		{"first-batch", []fitWrite{{items: items[:M]}, {items: items[M : M+10]}}, 0, items[:M]},
 		{"delete-before-fit", delHist, len(delHist) - 1, items[:M]},
 		{"replace-at-fit", repHist, len(repHist) - 1, items[:M]},
+		{"replace-no-fit", noFitHist, len(noFitHist) - 1, items[:M]},
 	}
 }
 
@@ -244,7 +293,9 @@ func fitCases(items []Item) []fitCase {
 // (deletions before it lower the count; replaced vectors do not count), its
 // ranges are the minimum and maximum over the items live after that write,
 // computed here by a naive loop, every item written up to then decodes to
-// within half a step of its vector, and the fit never changes afterwards.
+// within half a step of its vector, and the fit never changes afterwards. A
+// DB (which fits through its log) must fit alike and reopen to the same
+// content.
 func TestLazyFitRanges(t *testing.T) {
 	const d = 6
 	items := smallItems("r", MinQuantFit+10, d, 17)
@@ -252,65 +303,85 @@ func TestLazyFitRanges(t *testing.T) {
 		for _, q := range []Quantization{Int8PerDim, Int8Global} {
 			for _, m := range []Metric{Dot, L2} { // no normalisation: vectors stored as written
 				for _, fc := range fitCases(items) {
-					t.Run(fmt.Sprintf("%v/%v/%v/%s", kind, q, m, fc.name), func(t *testing.T) {
-						idx, err := New(kind, Config{Dim: d, Metric: m, Quantization: q, M: 4, EfConstruction: 16, Seed: 2})
-						must(t, err)
-						var fitted *quantizer
-						for w, wr := range fc.writes {
-							if wr.del != nil {
-								_, err = idx.Delete(wr.del...)
+					for _, durable := range []bool{false, true} {
+						t.Run(fmt.Sprintf("%v/%v/%v/%s/durable%v", kind, q, m, fc.name, durable), func(t *testing.T) {
+							cfg := Config{Dim: d, Metric: m, Quantization: q, M: 4, EfConstruction: 16, Seed: 2}
+							var idx Index
+							var err error
+							dir := filepath.Join(t.TempDir(), "db")
+							if durable {
+								idx, err = Open(dir, Options{Kind: kind, Config: cfg, Sync: SyncNever})
 							} else {
-								err = idx.Upsert(wr.items...)
+								idx, err = New(kind, cfg)
 							}
 							must(t, err)
-							st := storeOf(idx)
-							switch {
-							case w < fc.fitAt && st.coded():
-								t.Fatalf("fitted at write %d with %d live items, want write %d", w, idx.Len(), fc.fitAt)
-							case w >= fc.fitAt && !st.coded():
-								t.Fatalf("not fitted after write %d (%d live items)", w, idx.Len())
-							case w == fc.fitAt:
-								fitted = st.quant
-								if st.vecs != nil {
-									t.Fatalf("float32 vectors kept after the fit without rerank")
+							var fitted *quantizer
+							for w, wr := range fc.writes {
+								if wr.del != nil {
+									_, err = idx.Delete(wr.del...)
+								} else {
+									err = idx.Upsert(wr.items...)
 								}
-							case w > fc.fitAt && st.quant != fitted:
-								t.Fatalf("quantizer replaced at write %d", w)
+								must(t, err)
+								st := storeOf(idx)
+								switch {
+								case w < fc.fitAt && st.coded():
+									t.Fatalf("fitted at write %d with %d live items, want write %d", w, idx.Len(), fc.fitAt)
+								case w >= fc.fitAt && !st.coded():
+									t.Fatalf("not fitted after write %d (%d live items)", w, idx.Len())
+								case w == fc.fitAt:
+									fitted = st.quant
+									if st.vecs != nil {
+										t.Fatalf("float32 vectors kept after the fit without rerank")
+									}
+								case w > fc.fitAt && st.quant != fitted:
+									t.Fatalf("quantizer replaced at write %d", w)
+								}
 							}
-						}
-						live := fc.live
-						lo, hi := make([]float64, d), make([]float64, d)
-						for j := range lo {
-							lo[j], hi[j] = math.Inf(1), math.Inf(-1)
-							for _, it := range live {
-								lo[j] = math.Min(lo[j], float64(it.Vector[j]))
-								hi[j] = math.Max(hi[j], float64(it.Vector[j]))
-							}
-						}
-						if q == Int8Global {
-							glo, ghi := slices.Min(lo), slices.Max(hi)
+							live := fc.live
+							lo, hi := make([]float64, d), make([]float64, d)
 							for j := range lo {
-								lo[j], hi[j] = glo, ghi
-							}
-						}
-						for j := range lo {
-							step := (hi[j] - lo[j]) / 255
-							if float64(fitted.lo[j]) != lo[j] || math.Abs(float64(fitted.scale[j])-step) > 1e-6*step {
-								t.Fatalf("dimension %d: lo %v scale %v, want %v %v", j, fitted.lo[j], fitted.scale[j], lo[j], step)
-							}
-						}
-						for _, it := range live {
-							got, ok := idx.Get(it.ID)
-							if !ok {
-								t.Fatalf("%s missing", it.ID)
-							}
-							for j, v := range got.Vector {
-								if e := math.Abs(float64(v - it.Vector[j])); e > float64(fitted.scale[j])/2+1e-5 {
-									t.Fatalf("%s[%d] decodes to %v, want %v within half a step %v", it.ID, j, v, it.Vector[j], fitted.scale[j]/2)
+								lo[j], hi[j] = math.Inf(1), math.Inf(-1)
+								for _, it := range live {
+									lo[j] = math.Min(lo[j], float64(it.Vector[j]))
+									hi[j] = math.Max(hi[j], float64(it.Vector[j]))
 								}
 							}
-						}
-					})
+							if q == Int8Global {
+								glo, ghi := slices.Min(lo), slices.Max(hi)
+								for j := range lo {
+									lo[j], hi[j] = glo, ghi
+								}
+							}
+							for j := range lo {
+								step := (hi[j] - lo[j]) / 255
+								if float64(fitted.lo[j]) != lo[j] || math.Abs(float64(fitted.scale[j])-step) > 1e-6*step {
+									t.Fatalf("dimension %d: lo %v scale %v, want %v %v", j, fitted.lo[j], fitted.scale[j], lo[j], step)
+								}
+							}
+							for _, it := range live {
+								got, ok := idx.Get(it.ID)
+								if !ok {
+									t.Fatalf("%s missing", it.ID)
+								}
+								for j, v := range got.Vector {
+									if e := math.Abs(float64(v - it.Vector[j])); e > float64(fitted.scale[j])/2+1e-5 {
+										t.Fatalf("%s[%d] decodes to %v, want %v within half a step %v", it.ID, j, v, it.Vector[j], fitted.scale[j]/2)
+									}
+								}
+							}
+							if db, ok := idx.(*DB); ok {
+								want := content(db)
+								must(t, db.Close())
+								db2, err := Open(dir, Options{})
+								must(t, err)
+								defer db2.Close()
+								if got := content(db2); got != want {
+									t.Fatalf("the reopened DB differs:\n%s\nwant\n%s", got, want)
+								}
+							}
+						})
+					}
 				}
 			}
 		}

@@ -34,6 +34,14 @@ var benchShapes = []benchShape{
 	{name: "conv_fwd_TT", transA: true, transB: true, m: 173056, n: 64, k: 288},
 	{name: "conv_dgrad_TN", transA: true, m: 288, n: 173056, k: 64},
 	{name: "conv_wgrad_NT", transB: true, m: 288, n: 64, k: 173056},
+	// The products of one step of the W2/W3 MLP (784-256-128, batch 256) as
+	// ag.Linear issues them: forward x W^T per layer, the hidden layer's
+	// input gradient G x W, and the weight gradients G^T x X.
+	{name: "mlp_fwd1", transB: true, m: 256, n: 256, k: 784},
+	{name: "mlp_fwd2", transB: true, m: 256, n: 128, k: 256},
+	{name: "mlp_dx2", m: 256, n: 256, k: 128},
+	{name: "mlp_dw2", transA: true, m: 128, n: 256, k: 256},
+	{name: "mlp_dw1", transA: true, m: 256, n: 784, k: 256},
 }
 
 // selected reports whether the -bench pattern names s explicitly.

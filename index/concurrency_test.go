@@ -1,7 +1,11 @@
 package index
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -85,4 +89,119 @@ func TestConcurrentReadWrite(t *testing.T) {
 			wg.Wait()
 		})
 	}
+}
+
+// TestConcurrentAcrossFit runs searches of every kind, snapshots and a check
+// of the store's state alongside single-item writes that cross the lazy
+// quantizer fit, on bare indexes and DBs; run it with -race. The fit installs
+// the quantizer and stores the fitting write's items under one lock hold, so
+// no reader may see a fitted store with fewer than MinQuantFit live items
+// (deletions here come only well after the fit) or with codes missing for any
+// slot. (Adapted from a reviewer's scratch test.)
+func TestConcurrentAcrossFit(t *testing.T) {
+	const d, k = 8, 5
+	for _, v := range []struct {
+		kind    Kind
+		metric  Metric
+		rerank  int
+		durable bool
+	}{
+		{KindFlat, L2, 0, false},
+		{KindFlat, Cosine, 2, true},
+		{KindHNSW, Cosine, 2, false},
+		{KindHNSW, L2, 0, true},
+	} {
+		t.Run(fmt.Sprintf("%v/%v/rerank%d/durable%v", v.kind, v.metric, v.rerank, v.durable), func(t *testing.T) {
+			cfg := Config{Dim: d, Metric: v.metric, Quantization: Int8PerDim, Rerank: v.rerank, M: 4, EfConstruction: 16, Ef: 8}
+			var idx Index
+			var err error
+			if v.durable {
+				var db *DB
+				db, err = Open(filepath.Join(t.TempDir(), "db"), Options{Kind: v.kind, Config: cfg, Sync: SyncNever})
+				if err == nil {
+					defer db.Close()
+				}
+				idx = db
+			} else {
+				idx, err = New(v.kind, cfg)
+			}
+			must(t, err)
+			items := smallItems("c", 2*MinQuantFit, d, 7)
+			must(t, idx.Upsert(items[0]))
+			must(t, idx.Upsert(items[1])) // group 1: the filter's first match
+			filter := &Filter{Field: "g", Equals: json.RawMessage("1")}
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			for r := range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					q := items[5].Vector
+					for n := 0; ; n++ {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						st, unlock := lockStore(storeIndex(idx))
+						live, coded, codes, slots := st.live, st.coded(), len(st.codes), st.n()
+						unlock()
+						if coded && (live < MinQuantFit || codes != slots*d) {
+							t.Errorf("fitted store with %d live items, %d code bytes for %d slots", live, codes, slots)
+							return
+						}
+						for _, p := range []Params{{}, {Filter: filter}} {
+							res, err := idx.Search(q, k, p)
+							if err != nil || len(res) == 0 || len(res) > k {
+								t.Errorf("search %+v: %d results, %v", p, len(res), err)
+								return
+							}
+						}
+						if _, err := idx.SearchBatch(append(slices.Clip(q), q...), k, Params{}); err != nil {
+							t.Error(err)
+						}
+						if _, err := idx.SearchByID("c0", k, Params{}); err != nil {
+							t.Error(err)
+						}
+						if _, ok := idx.Get("c0"); !ok {
+							t.Error("c0 missing")
+						}
+						if n%8 == r {
+							var buf bytes.Buffer
+							if err := WriteSnapshot(&buf, storeIndex(idx)); err != nil {
+								t.Error(err)
+							} else if _, err := ReadSnapshot(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
+								t.Error(err)
+							}
+						}
+					}
+				}()
+			}
+			for i := 2; i < len(items); i++ {
+				must(t, idx.Upsert(items[i]))
+				if i > MinQuantFit+8 {
+					if i%7 == 0 {
+						_, err := idx.Delete(items[i-3].ID)
+						must(t, err)
+					}
+					if i%11 == 0 {
+						must(t, idx.Upsert(Item{ID: items[i-1].ID, Vector: items[i].Vector}))
+					}
+				}
+			}
+			close(stop)
+			wg.Wait()
+			if !storeOf(idx).coded() {
+				t.Fatal("not fitted")
+			}
+		})
+	}
+}
+
+// storeIndex is the *Flat or *HNSW of idx, a DB's own.
+func storeIndex(idx Index) Index {
+	if db, ok := idx.(*DB); ok {
+		return db.idx
+	}
+	return idx
 }

@@ -3,6 +3,7 @@ package ag
 import (
 	"testing"
 
+	"github.com/contrast-ml/contrast/internal/cputime"
 	"github.com/contrast-ml/contrast/tensor"
 )
 
@@ -31,11 +32,11 @@ func benchW1Mode(b *testing.B, fused, backward, record bool) {
 	step() // warm the tape's pool
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process().Seconds()
 	for b.Loop() {
 		step()
 	}
-	cpu := processCPU() - cpu0
+	cpu := cputime.Process().Seconds() - cpu0
 	b.ReportMetric(float64(w1Batch)*float64(b.N)/b.Elapsed().Seconds(), "images/s")
 	// CPU time per step (both cores together; spinning pool workers included).
 	b.ReportMetric(cpu*1e3/float64(b.N), "cpu-ms/op")

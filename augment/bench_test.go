@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/contrast-ml/contrast/internal/cputime"
 )
 
 // w1Batch is the W1 benchmark's augmentation: two views per image, each a
@@ -46,14 +48,14 @@ func benchViews(b *testing.B, bt *Batch, n int) {
 	idx := make([]int, n)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process().Seconds()
 	for it := 0; it < b.N; it++ {
 		for i := range idx {
 			idx[i] = rng.IntN(pool)
 		}
 		bt.Uint8(uint64(it), dst, src, s, idx)
 	}
-	cpu := processCPU() - cpu0
+	cpu := cputime.Process().Seconds() - cpu0
 	sec := b.Elapsed().Seconds()
 	b.ReportMetric(float64(b.N*n)/sec, "images/s")
 	b.ReportMetric(float64(b.N*n*views)/sec, "views/s")

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/contrast-ml/contrast/internal/cputime"
 )
 
 var convGeoms = []struct{ c, h, w, kh, kw, s, p int }{
@@ -114,25 +116,25 @@ func BenchmarkIm2col(b *testing.B) {
 		hw := c.g.C * c.g.H * c.g.W
 		b.Run(c.name+"/im2col", func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0 := processCPU()
+			cpu0 := cputime.Process().Seconds()
 			for b.Loop() {
 				for i := 0; i < c.n; i++ {
 					Im2col(col[i*p:], ldc, x[i*hw:], c.g)
 				}
 			}
 			b.ReportMetric(float64(len(col))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
-			b.ReportMetric(float64(len(col))*float64(b.N)/(processCPU()-cpu0)/1e9, "Gfloat/cpu-s")
+			b.ReportMetric(float64(len(col))*float64(b.N)/(cputime.Process().Seconds()-cpu0)/1e9, "Gfloat/cpu-s")
 		})
 		b.Run(c.name+"/col2im", func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0 := processCPU()
+			cpu0 := cputime.Process().Seconds()
 			for b.Loop() {
 				for i := 0; i < c.n; i++ {
 					Col2im(x[i*hw:], col[i*p:], ldc, c.g)
 				}
 			}
 			b.ReportMetric(float64(len(col))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
-			b.ReportMetric(float64(len(col))*float64(b.N)/(processCPU()-cpu0)/1e9, "Gfloat/cpu-s")
+			b.ReportMetric(float64(len(col))*float64(b.N)/(cputime.Process().Seconds()-cpu0)/1e9, "Gfloat/cpu-s")
 		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/contrast-ml/contrast/internal/cputime"
 )
 
 // maxPoolRef is the naive max pool, with the winner's plane offset.
@@ -158,12 +160,12 @@ func BenchmarkMaxPool2d(b *testing.B) {
 			y := make([]float32, c.planes*oh*ow)
 			arg := make([]int32, len(y))
 			b.ReportAllocs()
-			cpu0 := processCPU()
+			cpu0 := cputime.Process().Seconds()
 			for b.Loop() {
 				MaxPool2d(y, arg, x, c.planes, c.h, c.w, c.k, 2)
 			}
 			b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
-			b.ReportMetric(float64(len(x))*float64(b.N)/(processCPU()-cpu0)/1e9, "Gfloat/cpu-s")
+			b.ReportMetric(float64(len(x))*float64(b.N)/(cputime.Process().Seconds()-cpu0)/1e9, "Gfloat/cpu-s")
 		})
 	}
 }

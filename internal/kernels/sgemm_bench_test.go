@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/contrast-ml/contrast/internal/cputime"
 )
 
 // benchShape is one SGEMM benchmark: op(A) (m, k), op(B) (k, n).
@@ -74,11 +76,11 @@ func benchSgemm(b *testing.B, s benchShape) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process().Seconds()
 	for b.Loop() {
 		Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
 	}
-	cpu := processCPU() - cpu0
+	cpu := cputime.Process().Seconds() - cpu0
 	flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
 	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOPS")
 	if cpu > 0 {

@@ -1,6 +1,0 @@
-//go:build !unix
-
-package kernels
-
-// processCPU is unavailable here; benchmarks then omit the per-CPU-second metric.
-func processCPU() float64 { return 0 }

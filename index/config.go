@@ -56,9 +56,12 @@ type Config struct {
 	// Quantization stores vectors as 8-bit codes (see Quantization) and searches
 	// on them. NoQuant (the zero value) stores float32.
 	Quantization Quantization
-	// Rerank, with quantization, also keeps the float32 vectors and re-ranks the
-	// best Rerank*k candidates found on codes with exact distances. 0 keeps
-	// codes only (4x less memory) and returns approximate scores.
+	// Rerank, with quantization, also keeps the float32 vectors once the
+	// quantizer is fitted and re-ranks the best Rerank*k candidates found on
+	// codes with exact distances. 0 keeps codes only (4x less memory) and
+	// returns approximate scores. Before the fit (fewer than MinQuantFit live
+	// items, see Quantization) there are no codes: float32 vectors are kept
+	// and searched exactly whatever Rerank says.
 	Rerank int
 
 	// M is HNSW's number of links per node on the upper layers; layer 0 keeps

@@ -41,9 +41,11 @@
 // zero), so an index with fewer than MinQuantFit live items keeps float32
 // vectors and searches them exactly, and the write that brings it to
 // MinQuantFit fits the ranges on every item live then and encodes them all.
-// Writes of any size are accepted. A DB logs the quantizer at that write, so
-// that replay installs the same one at the same point; a snapshot taken
-// before the fit stores the float32 vectors (format version 2).
+// Writes of any size are accepted. A DB logs that write as one record that
+// also carries the quantizer (log format version 2), so that replay installs
+// the same one at the same point, with the write's items or, when a crash cut
+// the record, not at all; a snapshot taken before the fit stores the float32
+// vectors (snapshot format version 2).
 //
 // # Filters
 //
@@ -64,10 +66,11 @@
 // writers; SyncNever leaves it to the OS); Open loads the snapshot and replays
 // the log; Compact writes a new snapshot (temporary file, fsync, rename,
 // directory fsync) and resets the log, which carries the snapshot's generation
-// so that a crash in between is recognised. A torn final record is cut and
-// reported in Recovery; damage anywhere else is an error wrapping ErrCorrupt
-// that names the file, section or record and its offset, never a panic and
-// never a silently smaller index.
+// so that a crash in between is recognised. Logs of format version 1 still
+// replay, and Open compacts them into a version-2 log. A torn final record is
+// cut and reported in Recovery; damage anywhere else is an error wrapping
+// ErrCorrupt that names the file, section or record and its offset, never a
+// panic and never a silently smaller index.
 //
 // # Benchmarks
 //

@@ -16,7 +16,9 @@ type Item struct {
 // Result is one search hit. Score is the metric's natural score (cosine
 // similarity, inner product, or squared L2 distance); results are ordered best
 // first. With quantization and no re-ranking, scores are computed on codes and
-// are approximate. Meta aliases the index's copy and must not be modified.
+// are approximate once the quantizer is fitted; before that (fewer than
+// MinQuantFit live items, see Quantization) they are exact. Meta aliases the
+// index's copy and must not be modified.
 type Result struct {
 	ID    string          `json:"id"`
 	Score float32         `json:"score"`
@@ -30,8 +32,9 @@ type Params struct {
 	Filter *Filter
 	// Ef is HNSW's candidate-list size for this search (0: Config.Ef; raised to
 	// k when smaller). At Ef >= the number of stored vectors HNSW scans them
-	// all: exact for float32 storage, exact over the codes (then re-ranked)
-	// with quantization, as Flat. Flat ignores it.
+	// all: exact for float32 storage (a quantised index's too, before its
+	// fit), exact over the codes (then re-ranked) with quantization, as Flat.
+	// Flat ignores it.
 	Ef int
 }
 

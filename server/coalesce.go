@@ -9,8 +9,11 @@ import (
 
 // coalescer merges concurrent upsert requests into few Store.Upsert calls
 // (group commit at the request level): each call takes the index's write lock
-// once, waiting for the searches in flight, and is one log record and one
-// fsync, so under load a handful of requests cost about as much as one.
+// once (the write that fits the int8 quantizer installs it in that same hold),
+// waiting for the searches in flight, and is one log record (that write's
+// too, quantizer included; only a call over the 1 GiB record limit is split)
+// and one fsync, so under load a handful of requests cost about as much as
+// one.
 //
 // There is no background goroutine: the first request to arrive while no
 // write is running becomes the leader, writes everything queued so far
@@ -66,8 +69,9 @@ func (c *coalescer) upsert(st Store, items []index.Item) error {
 
 // commitBatch writes the requests' items in order and answers every
 // request. Requests go whole into one Store.Upsert call (so each stays
-// atomic, one log record), and a new call starts where a request repeats an
-// ID of the current one.
+// atomic: one log record with an index.DB, replayed all or nothing, even
+// for the call that fits the quantizer), and a new call starts where a
+// request repeats an ID of the current one.
 func commitBatch(st Store, batch []*writeReq) {
 	errs := make([]error, len(batch))
 	var group []index.Item

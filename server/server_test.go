@@ -372,12 +372,43 @@ func TestQuantisedFirstWrite(t *testing.T) {
 	for i := range items {
 		items[i] = client.Item{ID: fmt.Sprint("i", i), Vector: []float32{float32(i), 1, float32(i % 7), -1}}
 	}
-	if _, err := ts.c.Upsert(ctx, items...); err != nil {
-		t.Fatal(err)
+	// found checks that a search for id's vector ranks id among the first k
+	// and that the index holds want items. (After the fit, searches run on
+	// int8 codes, which may reorder near ties: i10 has close neighbours,
+	// and so has a, whose direction the large i approach.)
+	found := func(when, id string, v []float32, k, want int) {
+		t.Helper()
+		got, err := ts.c.Search(ctx, client.SearchRequest{Query: client.ByVector(v), K: k})
+		hit := false
+		for _, r := range got {
+			hit = hit || r.ID == id
+		}
+		if err != nil || !hit {
+			t.Fatalf("%s: search for %s: %v, %v", when, id, got, err)
+		}
+		if n, err := ts.c.Health(ctx); err != nil || n != want {
+			t.Fatalf("%s: %d items, %v; want %d", when, n, err, want)
+		}
 	}
+	res, err := ts.c.Upsert(ctx, items...)
+	if err != nil || res.Upserted != len(items) || res.Items != 1+len(items) {
+		t.Fatalf("the fitting write: %+v, %v", res, err)
+	}
+	found("after the fit", "i10", items[10].Vector, 3, 1+len(items))
 	if _, err := ts.c.Upsert(ctx, client.Item{ID: "a", Vector: []float32{1, 0, 0, 0}}); err != nil {
 		t.Fatalf("a single-item write after the fit: %v", err)
 	}
+	if n, err := ts.c.Health(ctx); err != nil || n != 1+len(items) {
+		t.Fatalf("after replacing a: %d items, %v; want %d", n, err, 1+len(items))
+	}
+	// b is far from every other item (cosine 0.73 at most): it must come
+	// first, although its third component lies beyond the fitted range and
+	// is clamped.
+	b := []float32{0, 1, 6, -1}
+	if _, err := ts.c.Upsert(ctx, client.Item{ID: "b", Vector: b}); err != nil {
+		t.Fatalf("a new single item after the fit: %v", err)
+	}
+	found("after adding b", "b", b, 1, 2+len(items))
 }
 
 func mustRequest(t *testing.T, method, url, body string) *http.Request {

@@ -308,3 +308,66 @@ func TestLogVersionOps(t *testing.T) {
 		}
 	}
 }
+
+// TestLogV1Golden replays a version-1 log written by the last build before
+// version 2 (commit 994dacf), kept under testdata/v1-log-lazyfit with its
+// snapshot. It was made once, by running this at 994dacf, and must never be
+// remade by a later build:
+//
+//	db, _ := Open(dir, Options{Kind: KindFlat, Config: Config{Dim: 4, Metric: L2, Quantization: Int8PerDim}})
+//	items := smallItems("x", 70, 4, 5)
+//	for i, it := range items {
+//		db.Upsert(it)
+//		if i == 20 {
+//			db.Delete("x3")
+//		}
+//	}
+//	db.Upsert(Item{ID: "x5", Vector: items[6].Vector})
+//	db.Close()
+//
+// Its fitting write is an opQuant record and an opUpsert record; replayed,
+// the DB must hold what a bare index given the same writes holds, and be
+// left with a version-2 log.
+func TestLogV1Golden(t *testing.T) {
+	const d = 4
+	dir := filepath.Join(t.TempDir(), "db")
+	must(t, os.MkdirAll(dir, 0o755))
+	for _, name := range []string{SnapshotFile, LogFile} {
+		b, err := os.ReadFile(filepath.Join("testdata", "v1-log-lazyfit", name))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(dir, name), b, 0o600))
+	}
+	version, recs := logRecords(t, dir, d)
+	var ops []uint8
+	for _, r := range recs {
+		ops = append(ops, r.op)
+	}
+	// 70 single upserts, one delete after the 21st, the quantizer before the
+	// 65th upsert (the 64th live item, x3 being gone), a replacement.
+	if version != 1 || len(ops) != 73 || ops[21] != opDelete || ops[65] != opQuant || ops[66] != opUpsert {
+		t.Fatalf("golden log: version %d, ops %v", version, ops)
+	}
+	db, err := Open(dir, Options{})
+	must(t, err)
+	defer db.Close()
+	if r := db.Recovery(); r.Records != 73 || r.TornBytes != 0 {
+		t.Fatalf("recovery %+v", r)
+	}
+	bare, err := New(KindFlat, Config{Dim: d, Metric: L2, Quantization: Int8PerDim})
+	must(t, err)
+	items := smallItems("x", 70, d, 5)
+	for i, it := range items {
+		must(t, bare.Upsert(it))
+		if i == 20 {
+			_, err := bare.Delete("x3")
+			must(t, err)
+		}
+	}
+	must(t, bare.Upsert(Item{ID: "x5", Vector: items[6].Vector}))
+	if !storeOf(db).coded() || content(db) != content(bare) {
+		t.Fatalf("golden version-1 log replays as\n%s\nwant\n%s", content(db), content(bare))
+	}
+	if version, recs := logRecords(t, dir, d); version != logVersion || len(recs) != 0 {
+		t.Fatalf("log after Open: version %d with %d records", version, len(recs))
+	}
+}

@@ -10,19 +10,29 @@ import (
 // Spin budgets. A worker that has just finished a job keeps polling for the next
 // one for spinIdle before it parks on its channel, and a caller waits up to
 // spinWait for the last chunks before it parks. Waking a parked goroutine on
-// another core costs a futex round trip (microseconds), more than a small kernel
-// takes; but a spinning thread also burns a core that other programs may want and
-// is the first the OS preempts under contention. On the shared 2-core Zen 5 box
-// (load 12-17) budgets of 0, 10 and 50 us gave the same medians within noise for
-// 2-50 us calls, so the budgets are kept short. Polling yields with
-// runtime.Gosched, so goroutines of the same program still run.
+// another core costs a futex round trip and an OS thread wake-up, tens of
+// microseconds, and a training step alternates parallel products with serial
+// element-wise work of 20-500 us. With budgets of 20 and 10 us the worker parked
+// in every such gap and came late to the next product: a W2 step (the triplet
+// MLP) ran faster on one thread than on two. With 1 ms and 200 us it stays hot
+// across the gaps (fifth session, BenchmarkStep, median of five alternating
+// runs on the 2-core Zen 5 box: W2 78k -> 94k img/s, W3 122k -> 159k; contrast
+// bench W4 27k -> 34k, W1 unchanged). PyTorch's OpenMP threads spin for longer.
+//
+// A spinning thread burns a core that other programs may want, so the polls
+// yield to the OS as well as to the program's own goroutines (osYield every
+// fourth poll): when another process is runnable the kernel runs it instead.
+// Two benchmark processes sharing the two cores then made 151k W2 img/s
+// together with these budgets against 133k with the short ones (W3 221k
+// against 212k); without the OS yield the long budgets fell to 97k (W3 144k).
 const (
-	spinIdle = 20 * time.Microsecond
-	spinWait = 10 * time.Microsecond
+	spinIdle = 1000 * time.Microsecond
+	spinWait = 200 * time.Microsecond
 )
 
-// spinUntil polls done, yielding between polls, until it reports true (returns
-// true) or budget has passed (returns false).
+// spinUntil polls done, yielding between polls (to the program's goroutines,
+// and every fourth time to the OS), until it reports true (returns true) or
+// budget has passed (returns false).
 func spinUntil(done func() bool, budget time.Duration) bool {
 	start := time.Now()
 	for i := 1; ; i++ {
@@ -33,6 +43,9 @@ func spinUntil(done func() bool, budget time.Duration) bool {
 			return false
 		}
 		runtime.Gosched()
+		if i%4 == 0 {
+			osYield()
+		}
 	}
 }
 

@@ -1,0 +1,7 @@
+package kernels
+
+import "syscall"
+
+// osYield gives the calling thread's CPU to another runnable thread of any
+// process, if there is one (sched_yield(2)); it returns at once otherwise.
+func osYield() { syscall.Syscall(syscall.SYS_SCHED_YIELD, 0, 0, 0) }

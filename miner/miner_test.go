@@ -1,6 +1,7 @@
 package miner
 
 import (
+	"math"
 	"testing"
 
 	"github.com/contrast-ml/contrast/tensor"
@@ -170,6 +171,31 @@ func TestBatchHardTies(t *testing.T) {
 			if tr.Positive[i] != wantP || tr.Negative[i] != wantN {
 				t.Errorf("sim=%v anchor %d: got (%d, %d), want the lowest indices (%d, %d)", sim, a, tr.Positive[i], tr.Negative[i], wantP, wantN)
 			}
+		}
+	}
+}
+
+// TestBatchHardNaN pins what a NaN distance does: a NaN that comes first
+// among an anchor's candidates is kept (no comparison with it succeeds), and a
+// later NaN never displaces a candidate.
+func TestBatchHardNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	labels := []int{0, 0, 0, 1, 1}
+	d := tensor.New(5, 5)
+	for i := range 5 {
+		for j := range 5 {
+			d.Set(float32(1+i+j), i, j)
+		}
+	}
+	d.Set(nan, 0, 1) // anchor 0: first positive candidate is NaN, then 2 (farther in any order)
+	d.Set(nan, 0, 4) // anchor 0: a later negative NaN must not displace 3
+	d.Set(nan, 1, 2) // anchor 1: positives 0, then 2 at NaN: 0 stays
+	tr := BatchHard{}.MineTriplets(d, false, labels)
+	want := map[int][2]int{0: {1, 3}, 1: {0, 3}}
+	for i := range tr.Len() {
+		a := tr.Anchor[i]
+		if w, ok := want[a]; ok && (tr.Positive[i] != w[0] || tr.Negative[i] != w[1]) {
+			t.Errorf("anchor %d: got (%d, %d), want (%d, %d)", a, tr.Positive[i], tr.Negative[i], w[0], w[1])
 		}
 	}
 }

@@ -123,7 +123,9 @@ func BenchmarkIm2col(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(len(col))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
-			b.ReportMetric(float64(len(col))*float64(b.N)/(cputime.Process().Seconds()-cpu0)/1e9, "Gfloat/cpu-s")
+			if cpu := cputime.Process().Seconds() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(len(col))*float64(b.N)/cpu/1e9, "Gfloat/cpu-s")
+			}
 		})
 		b.Run(c.name+"/col2im", func(b *testing.B) {
 			b.ReportAllocs()
@@ -134,7 +136,9 @@ func BenchmarkIm2col(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(len(col))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
-			b.ReportMetric(float64(len(col))*float64(b.N)/(cputime.Process().Seconds()-cpu0)/1e9, "Gfloat/cpu-s")
+			if cpu := cputime.Process().Seconds() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(len(col))*float64(b.N)/cpu/1e9, "Gfloat/cpu-s")
+			}
 		})
 	}
 }

@@ -20,15 +20,24 @@ import (
 // bench W4 27k -> 34k, W1 unchanged). PyTorch's OpenMP threads spin for longer.
 //
 // A spinning thread burns a core that other programs may want, so the polls
-// yield to the OS as well as to the program's own goroutines (osYield every
-// fourth poll): when another process is runnable the kernel runs it instead.
-// Two benchmark processes sharing the two cores then made 151k W2 img/s
-// together with these budgets against 133k with the short ones (W3 221k
-// against 212k); without the OS yield the long budgets fell to 97k (W3 144k).
-const (
-	spinIdle = 1000 * time.Microsecond
-	spinWait = 200 * time.Microsecond
-)
+// also yield to the OS (osYield every fourth poll; sched_yield on Linux): when
+// another process is runnable on that CPU the kernel usually runs it. Two
+// benchmark processes sharing the two cores then made 151k W2 img/s together
+// with the long budgets against 133k with the short ones (W3 221k against
+// 212k); without the OS yield the long budgets fell to 97k (W3 144k). Where
+// osYield cannot reach the OS scheduler (not Linux) the short budgets stay.
+// The spin also follows other Parallel callers (a served index's exact
+// search): up to 1 ms of a core per call, which a CPU quota counts.
+var spinIdle, spinWait = spinBudgets(osYields)
+
+// spinBudgets returns the idle and wait budgets: long where polls yield to
+// the OS, short elsewhere.
+func spinBudgets(yields bool) (idle, wait time.Duration) {
+	if yields {
+		return 1000 * time.Microsecond, 200 * time.Microsecond
+	}
+	return 20 * time.Microsecond, 10 * time.Microsecond
+}
 
 // spinUntil polls done, yielding between polls (to the program's goroutines,
 // and every fourth time to the OS), until it reports true (returns true) or

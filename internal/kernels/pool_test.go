@@ -165,7 +165,9 @@ func BenchmarkMaxPool2d(b *testing.B) {
 				MaxPool2d(y, arg, x, c.planes, c.h, c.w, c.k, 2)
 			}
 			b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
-			b.ReportMetric(float64(len(x))*float64(b.N)/(cputime.Process().Seconds()-cpu0)/1e9, "Gfloat/cpu-s")
+			if cpu := cputime.Process().Seconds() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(len(x))*float64(b.N)/cpu/1e9, "Gfloat/cpu-s")
+			}
 		})
 	}
 }

@@ -24,19 +24,7 @@ func TestConcurrentReadWrite(t *testing.T) {
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			cfg := Config{Dim: d, Metric: Cosine, Quantization: v.quant, Rerank: v.rerank, M: 6, EfConstruction: 24}
-			var idx Index
-			var err error
-			if v.durable {
-				var db *DB
-				db, err = Open(filepath.Join(t.TempDir(), "db"), Options{Kind: v.kind, Config: cfg, Sync: SyncGroup})
-				if err == nil {
-					defer db.Close()
-				}
-				idx = db
-			} else {
-				idx, err = New(v.kind, cfg)
-			}
-			must(t, err)
+			idx := openConcurrent(t, v.kind, cfg, v.durable, SyncGroup)
 			stable := smallItems("s", 200, d, 1)
 			must(t, idx.Add(stable...))
 			churn := smallItems("c", 100, d, 2)
@@ -113,19 +101,7 @@ func TestConcurrentAcrossFit(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%v/%v/rerank%d/durable%v", v.kind, v.metric, v.rerank, v.durable), func(t *testing.T) {
 			cfg := Config{Dim: d, Metric: v.metric, Quantization: Int8PerDim, Rerank: v.rerank, M: 4, EfConstruction: 16, Ef: 8}
-			var idx Index
-			var err error
-			if v.durable {
-				var db *DB
-				db, err = Open(filepath.Join(t.TempDir(), "db"), Options{Kind: v.kind, Config: cfg, Sync: SyncNever})
-				if err == nil {
-					defer db.Close()
-				}
-				idx = db
-			} else {
-				idx, err = New(v.kind, cfg)
-			}
-			must(t, err)
+			idx := openConcurrent(t, v.kind, cfg, v.durable, SyncNever)
 			items := smallItems("c", 2*MinQuantFit, d, 7)
 			must(t, idx.Upsert(items[0]))
 			must(t, idx.Upsert(items[1])) // group 1: the filter's first match
@@ -204,4 +180,19 @@ func storeIndex(idx Index) Index {
 		return db.idx
 	}
 	return idx
+}
+
+// openConcurrent returns a bare index of kind, or with durable a DB in a
+// temporary directory with the given sync policy, closed when the test ends.
+func openConcurrent(t *testing.T, kind Kind, cfg Config, durable bool, sync SyncMode) Index {
+	t.Helper()
+	if !durable {
+		idx, err := New(kind, cfg)
+		must(t, err)
+		return idx
+	}
+	db, err := Open(filepath.Join(t.TempDir(), "db"), Options{Kind: kind, Config: cfg, Sync: sync})
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	return db
 }

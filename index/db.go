@@ -244,7 +244,7 @@ func (db *DB) openLog(path string) error {
 		f.Close()
 		return fmt.Errorf("index: open log %q: %w: log generation %d is newer than snapshot generation %d", path, ErrCorrupt, gen, db.gen)
 	}
-	rp := replayer{idx: db.idx}
+	rp := replayer{idx: db.idx, eager: version == 1}
 	res, err := scanLog(br, size, path, db.idx.Dim(), version, rp.apply)
 	if err == nil {
 		err = rp.flush()
@@ -299,9 +299,16 @@ type replayer struct {
 	pending []Item
 	ids     map[string]bool
 	quant   *quantizer // of a version-1 opQuant, awaiting its upserts
+	// eager: a version-1 log, whose first write may come from a build that
+	// fitted the quantizer on the first write without logging it (before
+	// the lazy fit); such a write (MinQuantFit items or more into an empty,
+	// unfitted index, with no quantizer record before it) fits as it did.
+	eager bool
 }
 
 func (r *replayer) apply(rec *logRecord) error {
+	eager := r.eager
+	r.eager = false
 	if r.quant != nil && rec.op != opUpsert {
 		return fmt.Errorf("quantizer record followed by op %d, not by its upserts", rec.op)
 	}
@@ -322,6 +329,11 @@ func (r *replayer) apply(rec *logRecord) error {
 			q := r.quant
 			r.quant = nil
 			return upsertLogged(r.idx, rec.items, q)
+		}
+		if eager && r.eagerFit(rec.items) {
+			return r.idx.(interface {
+				upsert([]Item, bool, *quantizer) error
+			}).upsert(rec.items, true, nil)
 		}
 		for _, it := range rec.items {
 			if r.ids[it.ID] {
@@ -344,6 +356,15 @@ func (r *replayer) apply(rec *logRecord) error {
 		return err
 	}
 	return nil
+}
+
+// eagerFit reports whether items, the first record of a version-1 log and
+// not preceded by a quantizer record, are the first write of an eager-fit
+// build into an empty quantised index: one that fitted on them.
+func (r *replayer) eagerFit(items []Item) bool {
+	st, unlock := lockStore(r.idx)
+	defer unlock()
+	return st.qkind != NoQuant && !st.coded() && st.live == 0 && len(items) >= MinQuantFit
 }
 
 // flush applies the gathered upserts. A version-1 quantizer record still

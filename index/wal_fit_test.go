@@ -371,3 +371,40 @@ func TestLogV1Golden(t *testing.T) {
 		t.Fatalf("log after Open: version %d with %d records", version, len(recs))
 	}
 }
+
+// TestLogV1EagerFirstWrite replays a version-1 log as an eager-fit build
+// (before the lazy fit) wrote it: its first write, of MinQuantFit items or
+// more, fitted the quantizer without a quantizer record. Replay fits on it as
+// that build did, so the index comes back quantised, as a bare index given
+// the same write is; a smaller first write (which such a build fitted on, badly,
+// before it refused them) stays unfitted until the next write.
+func TestLogV1EagerFirstWrite(t *testing.T) {
+	const d = 4
+	for _, kind := range []Kind{KindFlat, KindHNSW} {
+		for _, n := range []int{MinQuantFit + 6, 5} {
+			t.Run(fmt.Sprintf("%v/%d", kind, n), func(t *testing.T) {
+				cfg := Config{Dim: d, Metric: L2, Quantization: Int8PerDim, M: 4, EfConstruction: 16, Seed: 5, BuildWorkers: 1}
+				items := smallItems("e", n, d, 41)
+				ref, err := New(kind, cfg)
+				must(t, err)
+				must(t, ref.Upsert(items...))
+				dir := filepath.Join(t.TempDir(), "db")
+				db, err := Open(dir, Options{Kind: kind, Config: cfg})
+				must(t, err)
+				must(t, db.Close())
+				writeLogV1(t, dir, upsertRecords(nil, items, nil))
+				db, err = Open(dir, Options{})
+				must(t, err)
+				defer db.Close()
+				if got, want := storeOf(db).coded(), n >= MinQuantFit; got != want {
+					t.Fatalf("replayed: fitted %v, want %v", got, want)
+				}
+				if n >= MinQuantFit {
+					if got, want := content(db), content(ref); got != want {
+						t.Fatalf("eager version-1 log replays as\n%s\nwant\n%s", got, want)
+					}
+				}
+			})
+		}
+	}
+}

@@ -331,9 +331,7 @@ func (r *replayer) apply(rec *logRecord) error {
 			return upsertLogged(r.idx, rec.items, q)
 		}
 		if eager && r.eagerFit(rec.items) {
-			return r.idx.(interface {
-				upsert([]Item, bool, *quantizer) error
-			}).upsert(rec.items, true, nil)
+			return r.idx.(upserter).upsert(rec.items, true, nil)
 		}
 		for _, it := range rec.items {
 			if r.ids[it.ID] {
@@ -384,9 +382,12 @@ func (r *replayer) flush() error {
 // own (a DB's quantizer comes from its log, see fitDue), and q is installed
 // and the items stored under one hold of the index's write locks.
 func upsertLogged(idx Index, items []Item, q *quantizer) error {
-	return idx.(interface {
-		upsert([]Item, bool, *quantizer) error
-	}).upsert(items, false, q)
+	return idx.(upserter).upsert(items, false, q)
+}
+
+// upserter is the write path that *Flat and *HNSW share (see Flat.upsert).
+type upserter interface {
+	upsert(items []Item, auto bool, q *quantizer) error
 }
 
 // lockStore read-locks a *Flat or *HNSW and returns its store (read under

@@ -49,9 +49,16 @@
 // NSL-KDD features that packets determine: duration, protocol, service by
 // port, bytes each way, the connection state flag (SF, S0, REJ, RSTO, ...),
 // land, wrong_fragment, urgent, and the time-window (2 s) and host-window
-// (last 100 connections) counts and rates. Content features (hot,
-// num_failed_logins, ...) need payload inspection and are set to 0. Flow.Record
-// and TableOf turn flows into rows that Model.Score reads.
+// (last 100 connections) counts and rates. Of the content features, it reads
+// the clear-text logins (FTP, telnet, rlogin, POP3, IMAP) from the payload
+// of each TCP connection to their ports, in sequence order up to the first
+// lost segment: logged_in, num_failed_logins, is_guest_login,
+// num_file_creations and su_attempted (see Content); logged_in also for
+// established connections of the services that NSL-KDD marks logged in
+// without a login to parse (http, smtp, ...), and for an ftp_data
+// connection inside a logged-in FTP session. The shell-session features
+// (hot, root_shell, num_shells, ...) are 0. Flow.Record and TableOf turn
+// flows into rows that Model.Score reads.
 //
 // # Serving
 //

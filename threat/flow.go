@@ -87,6 +87,7 @@ type Flow struct {
 	// 65535 bytes, or (not being last) hold a length that is not a multiple of 8.
 	WrongFragment int
 	Urgent        int // urgent: TCP segments with URG set
+	Content       Content
 	Window        WindowFeatures
 }
 
@@ -102,6 +103,9 @@ type flowState struct {
 	icmpC  uint8
 	state  tcpState
 	closed bool // FIN both ways or a RST: a new SYN starts a new connection
+	// origData and respData are the payload each way, kept for the
+	// connections to inspectedPorts (see inspectContent).
+	origData, respData stream
 }
 
 // tcpState records the handshake and teardown seen in each direction.
@@ -224,6 +228,13 @@ func (a *assembler) add(p packet) {
 	}
 	if p.proto == protoTCP {
 		s.tcp(p, orig)
+		if p.data != nil || p.syn {
+			st := &s.respData
+			if orig {
+				st = &s.origData
+			}
+			st.add(p.seq, p.syn, p.data)
+		}
 	}
 }
 
@@ -311,9 +322,42 @@ func (a *assembler) flows() []Flow {
 		f.Service = service(k.proto, dst.Port(), s.icmpT, s.icmpC)
 		f.Flag = s.flag()
 		f.Land = k.a == k.b && k.aPort == k.bPort
+		f.Content = inspectContent(&f, s.origData.buf, s.respData.buf)
 		out[i] = f
 	}
 	slices.SortStableFunc(out, func(x, y Flow) int { return x.Start.Compare(y.Start) })
+	inheritFTPLogins(out)
 	computeWindows(out)
 	return out
+}
+
+// inheritFTPLogins marks an ftp_data connection logged in when an FTP
+// control connection between the same two hosts was open at its start and
+// logged in.
+func inheritFTPLogins(flows []Flow) {
+	type hosts [2]netip.Addr
+	pair := func(f *Flow) hosts {
+		a, b := f.Src.Addr(), f.Dst.Addr()
+		if b.Less(a) {
+			a, b = b, a
+		}
+		return hosts{a, b}
+	}
+	control := map[hosts][]*Flow{}
+	for i := range flows {
+		if f := &flows[i]; f.Service == "ftp" && f.Content.LoggedIn {
+			control[pair(f)] = append(control[pair(f)], f)
+		}
+	}
+	for i := range flows {
+		f := &flows[i]
+		if f.Service != "ftp_data" {
+			continue
+		}
+		for _, c := range control[pair(f)] {
+			if !f.Start.Before(c.Start) && !f.Start.After(c.End) {
+				f.Content.LoggedIn = true
+			}
+		}
+	}
 }

@@ -219,7 +219,9 @@ type packet struct {
 	key      flowKey
 	fwd      bool // sent from key.a to key.b
 	proto    protocol
-	payload  int // application bytes (transport payload, including bytes cut by the snap length)
+	payload  int    // application bytes (transport payload, including bytes cut by the snap length)
+	seq      uint32 // TCP sequence number
+	data     []byte // TCP payload as captured, kept for a port of inspectedPorts only
 	syn, ack bool
 	fin, rst bool
 	urg      bool
@@ -281,6 +283,10 @@ func decodePacket(data []byte, lt layers.LinkType, ci gopacket.CaptureInfo) (pac
 		p.proto, sport, dport = protoTCP, uint16(t.SrcPort), uint16(t.DstPort)
 		p.syn, p.ack, p.fin, p.rst, p.urg = t.SYN, t.ACK, t.FIN, t.RST, t.URG
 		p.payload = len(t.LayerPayload()) + cut
+		p.seq = t.Seq
+		if inspectedPorts[sport] || inspectedPorts[dport] {
+			p.data = t.LayerPayload()
+		}
 	case *layers.UDP:
 		p.proto, sport, dport = protoUDP, uint16(t.SrcPort), uint16(t.DstPort)
 		p.payload = len(t.LayerPayload()) + cut

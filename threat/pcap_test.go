@@ -463,6 +463,7 @@ func FuzzDecodePcap(f *testing.F) {
 	c := handCapture(f)
 	f.Add(c.pcap())
 	f.Add(c.pcapng())
+	f.Add(contentCapture(f).pcap())
 	if b, err := os.ReadFile(filepath.Join("testdata", "http.pcap")); err == nil {
 		f.Add(b[:min(len(b), 2000)])
 	}

@@ -132,12 +132,11 @@ func computeWindows(flows []Flow) {
 	}
 }
 
-// Record returns the flow as an NSL-KDD record. The content features (hot,
-// num_failed_logins, logged_in, num_compromised, root_shell, su_attempted,
-// num_root, num_file_creations, num_shells, num_access_files,
-// num_outbound_cmds, is_host_login, is_guest_login) need the application
-// payload to be parsed (logins, shell commands); they are 0 here, so a model
-// sees every flow as a login-free connection.
+// Record returns the flow as an NSL-KDD record. Of the content features,
+// logged_in, num_failed_logins, is_guest_login, num_file_creations and
+// su_attempted come from Content; the others (hot, num_compromised,
+// root_shell, num_root, num_shells, num_access_files, num_outbound_cmds,
+// is_host_login) are 0.
 func (f *Flow) Record() Record {
 	b := func(v bool) float64 {
 		if v {
@@ -152,6 +151,8 @@ func (f *Flow) Record() Record {
 			"duration":  float64(int64(f.Duration() / time.Second)), // whole seconds, as in NSL-KDD
 			"src_bytes": float64(f.SrcBytes), "dst_bytes": float64(f.DstBytes),
 			"land": b(f.Land), "wrong_fragment": float64(f.WrongFragment), "urgent": float64(f.Urgent),
+			"logged_in": b(f.Content.LoggedIn), "num_failed_logins": float64(f.Content.FailedLogins), "su_attempted": b(f.Content.SuAttempted),
+			"is_guest_login": b(f.Content.GuestLogin), "num_file_creations": float64(f.Content.FileCreations),
 			"count": float64(w.Count), "srv_count": float64(w.SrvCount),
 			"serror_rate": w.SerrorRate, "srv_serror_rate": w.SrvSerrorRate,
 			"rerror_rate": w.RerrorRate, "srv_rerror_rate": w.SrvRerrorRate,

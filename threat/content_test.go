@@ -1,0 +1,244 @@
+package threat
+
+import (
+	"bytes"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+)
+
+func TestStreamAdd(t *testing.T) {
+	type seg struct {
+		seq  uint32
+		syn  bool
+		data string
+	}
+	var top uint32 = 1<<32 - 3 // the sequence numbers wrap inside the stream
+	cases := []struct {
+		name string
+		segs []seg
+		want string
+		gap  bool
+	}{
+		{"in order", []seg{{100, true, ""}, {101, false, "USER a\r\n"}, {109, false, "PASS b\r\n"}}, "USER a\r\nPASS b\r\n", false},
+		{"retransmitted", []seg{{100, true, ""}, {101, false, "abc"}, {101, false, "abc"}, {104, false, "de"}}, "abcde", false},
+		{"overlapping", []seg{{100, true, ""}, {101, false, "abc"}, {102, false, "bcdef"}}, "abcdef", false},
+		{"gap stops", []seg{{100, true, ""}, {101, false, "abc"}, {110, false, "xyz"}, {104, false, "de"}}, "abc", true},
+		{"no SYN seen", []seg{{5000, false, "mid"}, {5003, false, "way"}}, "midway", false},
+		{"wrapping", []seg{{top, true, ""}, {top + 1, false, "abcd"}, {top + 5, false, "ef"}}, "abcdef", false},
+	}
+	for _, c := range cases {
+		var s stream
+		for _, g := range c.segs {
+			s.add(g.seq, g.syn, []byte(g.data))
+		}
+		if string(s.buf) != c.want || s.gap != c.gap {
+			t.Errorf("%s: got %q (gap %v), want %q (gap %v)", c.name, s.buf, s.gap, c.want, c.gap)
+		}
+	}
+	var s stream
+	s.add(0, true, nil)
+	big := bytes.Repeat([]byte("x"), maxInspect-10)
+	s.add(1, false, big)
+	s.add(uint32(1+len(big)), false, bytes.Repeat([]byte("y"), 100))
+	if len(s.buf) != maxInspect || s.buf[len(s.buf)-1] != 'y' || s.next != uint32(1+len(big)+100) {
+		t.Errorf("past maxInspect: kept %d bytes, next %d", len(s.buf), s.next)
+	}
+}
+
+func TestContentParsers(t *testing.T) {
+	crlf := func(ls ...string) []byte { return []byte(strings.Join(ls, "\r\n") + "\r\n") }
+	cases := []struct {
+		name       string
+		service    string
+		orig, resp []byte
+		want       Content
+	}{
+		{"ftp: a failed then an anonymous login, uploads", "ftp",
+			crlf("USER anonymous", "PASS a@b", "USER anonymous", "PASS c@d", "CWD pub", "STOR x.tar", "MKD new", "APPE log", "RETR y", "QUIT"),
+			crlf("220 ready", "331 guest ok", "530 Login incorrect.", "331 guest ok", "230 Login successful.", "250 ok", "150 ok", "226 done", "257 created", "150 ok", "226 done", "150 ok", "226 done", "221 bye"),
+			Content{LoggedIn: true, FailedLogins: 1, GuestLogin: true, FileCreations: 3}},
+		{"ftp: 530 before any PASS is not a failed login", "ftp",
+			crlf("LIST", "USER bob", "PASS x", "QUIT"),
+			crlf("220 ready", "530 Please login with USER and PASS.", "331 password", "530 Login incorrect.", "221 bye"),
+			Content{FailedLogins: 1}},
+		{"ftp: a user, not a guest", "ftp", crlf("USER bob", "PASS x"), crlf("220 ready", "331 password", "230 ok"),
+			Content{LoggedIn: true}},
+		{"pop3: two failures, then in", "pop_3",
+			crlf("USER bob", "PASS a", "USER bob", "PASS b", "USER bob", "PASS c", "STAT", "QUIT"),
+			crlf("+OK ready", "+OK", "-ERR bad", "+OK", "-ERR bad", "+OK", "+OK in", "+OK 2 320", "+OK bye"),
+			Content{LoggedIn: true, FailedLogins: 2}},
+		{"imap: NO then OK", "imap4",
+			crlf("a1 LOGIN bob x", "a2 login bob y", "a3 SELECT inbox"),
+			crlf("* OK ready", "a1 NO [AUTHENTICATIONFAILED] bad", "a2 OK done", "* 3 EXISTS", "a3 OK selected"),
+			Content{LoggedIn: true, FailedLogins: 1}},
+		{"telnet: failed twice, gave up", "telnet",
+			[]byte("bob\r\x00x\r\x00bob\r\x00y\r\x00"),
+			[]byte("\xff\xfd\x18login: Password: \r\nLogin incorrect\r\nlogin: Password: \r\nLogin incorrect\r\nlogin: "),
+			Content{FailedLogins: 2}},
+		{"telnet: failed, then in, su", "telnet",
+			[]byte("bob\r\x00x\r\x00bob\r\x00y\r\x00ls\r\x00su -\r\x00"),
+			[]byte("login: Password: \r\nLogin incorrect\r\nlogin: Password: \r\nLast login: Mon Jan 1 on tty1\r\n$ ls\r\nnotes.txt  src  bin\r\n$ su -\r\nPassword: "),
+			Content{LoggedIn: true, FailedLogins: 1, SuAttempted: true}},
+		{"http: established with a reply", "http", crlf("GET / HTTP/1.1"), crlf("HTTP/1.1 200 OK"), Content{LoggedIn: true}},
+		{"finger: never logged in", "finger", crlf("bob"), crlf("Login: bob"), Content{}},
+	}
+	for _, c := range cases {
+		f := &Flow{Service: c.service, Flag: "SF", SrcBytes: int64(len(c.orig)), DstBytes: int64(len(c.resp))}
+		if got := inspectContent(f, c.orig, c.resp); got != c.want {
+			t.Errorf("%s:\n got %+v\nwant %+v", c.name, got, c.want)
+		}
+	}
+	for _, flag := range []string{"S0", "REJ", "OTH"} {
+		f := &Flow{Service: "http", Flag: flag, SrcBytes: 10}
+		if got := inspectContent(f, nil, nil); got.LoggedIn {
+			t.Errorf("http %s without responder bytes: logged in", flag)
+		}
+	}
+}
+
+// session writes one TCP connection, with sequence numbers, into a capture.
+type session struct {
+	c          *capture
+	cli, srv   net.IP
+	cport, prt uint16
+	cseq, sseq uint32
+	at         time.Duration
+}
+
+func (s *session) segment(fromClient bool, flags string, payload []byte) {
+	s.c.t.Helper()
+	t := &layers.TCP{Window: 1024, SYN: strings.Contains(flags, "S"), ACK: strings.Contains(flags, "A"),
+		FIN: strings.Contains(flags, "F"), PSH: len(payload) > 0}
+	src, dst := s.cli, s.srv
+	t.SrcPort, t.DstPort, t.Seq, t.Ack = layers.TCPPort(s.cport), layers.TCPPort(s.prt), s.cseq, s.sseq
+	if !fromClient {
+		src, dst = s.srv, s.cli
+		t.SrcPort, t.DstPort, t.Seq, t.Ack = layers.TCPPort(s.prt), layers.TCPPort(s.cport), s.sseq, s.cseq
+	}
+	s.at += ms
+	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: src, DstIP: dst}
+	s.c.add(s.at, ip, t, gopacket.Payload(payload))
+}
+
+// send writes text from the client or the server and advances that side's
+// sequence number.
+func (s *session) send(fromClient bool, text string) {
+	s.c.t.Helper()
+	s.segment(fromClient, "A", []byte(text))
+	if fromClient {
+		s.cseq += uint32(len(text))
+	} else {
+		s.sseq += uint32(len(text))
+	}
+}
+
+func (s *session) open() {
+	s.c.t.Helper()
+	s.segment(true, "S", nil)
+	s.cseq++
+	s.segment(false, "SA", nil)
+	s.sseq++
+	s.segment(true, "A", nil)
+}
+
+func (s *session) close() {
+	s.c.t.Helper()
+	s.segment(true, "FA", nil)
+	s.cseq++
+	s.segment(false, "FA", nil)
+	s.sseq++
+}
+
+// contentCapture holds an FTP session (a retransmitted segment included)
+// with a data connection inside it, a telnet session, and an FTP session cut
+// by a lost segment; see TestContentCapture.
+func contentCapture(t testing.TB) *capture {
+	c := &capture{t: t}
+	ftp := &session{c: c, cli: hostA, srv: hostB, cport: 41000, prt: 21, cseq: 1 << 31, sseq: 7}
+	ftp.open()
+	ftp.send(false, "220 ready\r\n")
+	ftp.send(true, "USER ftp\r\n")
+	ftp.send(false, "331 ok\r\n")
+	ftp.send(true, "PASS x\r\n")
+	ftp.send(false, "530 Login incorrect.\r\n")
+	ftp.send(true, "USER ftp\r\nPASS y\r\n")
+	ftp.send(false, "331 ok\r\n230 in\r\n")
+	data := &session{c: c, cli: hostA, srv: hostB, cport: 41001, prt: 20, cseq: 100, sseq: 200, at: ftp.at}
+	data.open()
+	data.send(false, "file contents")
+	data.close()
+	ftp.at = data.at
+	seq := ftp.cseq
+	ftp.send(true, "STOR up.txt\r\n")
+	ftp.cseq, seq = seq, ftp.cseq
+	ftp.segment(true, "A", []byte("STOR up.txt\r\n")) // the same bytes again: a retransmission
+	ftp.cseq = seq
+	ftp.send(false, "226 done\r\n")
+	ftp.close()
+
+	tel := &session{c: c, cli: hostC, srv: hostB, cport: 42000, prt: 23, cseq: 5, sseq: 9, at: ftp.at}
+	tel.open()
+	tel.send(false, "login: ")
+	tel.send(true, "bob\r\x00")
+	tel.send(false, "Password: ")
+	tel.send(true, "typo\r\x00")
+	tel.send(false, "\r\nLogin incorrect\r\nlogin: ")
+	tel.send(true, "b")
+	tel.send(true, "ob\r\x00")
+	tel.send(false, "Password: ")
+	tel.send(true, "pw\r\x00")
+	tel.send(false, "\r\nLast login: yesterday\r\n$ ")
+	tel.send(true, "s")
+	tel.send(true, "u\r\x00")
+	tel.send(false, "su\r\nPassword: \r\nsu: Authentication failure\r\n$ exit\r\n")
+	tel.close()
+
+	lost := &session{c: c, cli: hostC, srv: hostB, cport: 42001, prt: 21, cseq: 1, sseq: 1, at: tel.at}
+	lost.open()
+	lost.send(false, "220 ready\r\n")
+	lost.sseq += 8 // "331 ok\r\n" was not captured
+	lost.send(true, "USER bob\r\nPASS x\r\n")
+	lost.send(false, "230 in\r\n")
+	lost.close()
+	return c
+}
+
+// TestContentCapture reads the content features from contentCapture.
+func TestContentCapture(t *testing.T) {
+	flows, err := DecodePcap(bytes.NewReader(contentCapture(t).pcap()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		service string
+		content Content
+	}{
+		{"ftp", Content{LoggedIn: true, FailedLogins: 1, GuestLogin: true, FileCreations: 1}},
+		{"ftp_data", Content{LoggedIn: true}},
+		// su's failure is not a failed login.
+		{"telnet", Content{LoggedIn: true, FailedLogins: 1, SuAttempted: true}},
+		{"ftp", Content{}},
+	}
+	if len(flows) != len(want) {
+		t.Fatalf("%d flows, want %d", len(flows), len(want))
+	}
+	for i, w := range want {
+		if flows[i].Service != w.service || flows[i].Content != w.content {
+			t.Errorf("flow %d: %s %+v, want %s %+v", i, flows[i].Service, flows[i].Content, w.service, w.content)
+		}
+	}
+	r := flows[0].Record()
+	for name, v := range map[string]float64{"logged_in": 1, "num_failed_logins": 1, "is_guest_login": 1, "num_file_creations": 1, "su_attempted": 0} {
+		if r.Numeric[name] != v {
+			t.Errorf("ftp record: %s = %g, want %g", name, r.Numeric[name], v)
+		}
+	}
+	if r := flows[2].Record(); r.Numeric["su_attempted"] != 1 {
+		t.Errorf("telnet record: su_attempted = %g, want 1", r.Numeric["su_attempted"])
+	}
+}

@@ -80,7 +80,7 @@ func writeSnapshot(w io.Writer, idx Index, gen uint64) error {
 		defer x.mu.RUnlock()
 		return encodeSnapshot(w, KindHNSW, x.cfg, x.st, x, gen)
 	case *DB:
-		x.mu.Lock() // no write, compaction or Vacuum meanwhile
+		x.mu.Lock() // no write or log reset meanwhile (a Vacuum swaps under x.idx's lock)
 		defer x.mu.Unlock()
 		return writeSnapshot(w, x.idx, gen)
 	}
@@ -249,7 +249,7 @@ func graphSection(h *HNSW) section {
 }
 
 func writeF32s(w io.Writer, v []float32) error {
-	buf := make([]byte, 0, 1<<16)
+	buf := make([]byte, 0, chunkBytes(len(v)))
 	for len(v) > 0 {
 		m := min(len(v), cap(buf)/4)
 		buf = buf[:4*m]
@@ -264,8 +264,13 @@ func writeF32s(w io.Writer, v []float32) error {
 	return nil
 }
 
+// chunkBytes is the size of the buffer that writes n 4-byte values: at most
+// 64 KiB, and no more than they need, since an HNSW snapshot writes each
+// node's upper-layer links (a few dozen values) with its own call.
+func chunkBytes(n int) int { return min(4*n, 1<<16) }
+
 func writeU32s(w io.Writer, v []uint32) error {
-	buf := make([]byte, 0, 1<<16)
+	buf := make([]byte, 0, chunkBytes(len(v)))
 	for len(v) > 0 {
 		m := min(len(v), cap(buf)/4)
 		buf = buf[:4*m]

@@ -107,7 +107,11 @@ type DB struct {
 	rec  Recovery
 	kind Kind
 
-	mu      sync.Mutex // writers and compaction
+	// compactMu serialises compactions; held before mu. A vacuum runs
+	// under it but not under mu, so that writers go on meanwhile.
+	compactMu sync.Mutex
+
+	mu      sync.Mutex // writers, and compaction's snapshot and log reset
 	gen     uint64
 	written int64 // bytes in the log file
 	closed  bool
@@ -544,20 +548,13 @@ func (db *DB) commit(buf []byte, apply func() error) error {
 		if err := db.syncTo(epoch, end); err != nil {
 			return err
 		}
-		if db.opt.CompactBytes > 0 {
-			db.mu.Lock()
-			defer db.mu.Unlock()
-			if db.usable() == nil && db.written > db.opt.CompactBytes {
-				return db.compactLocked()
-			}
-		}
-		return nil
-	}
-	if err == nil && db.opt.CompactBytes > 0 && db.written > db.opt.CompactBytes {
-		err = db.compactLocked()
+		return db.compact(true)
 	}
 	db.mu.Unlock()
-	return err
+	if err != nil {
+		return err
+	}
+	return db.compact(true)
 }
 
 func (db *DB) epochNow() uint64 {
@@ -615,12 +612,36 @@ func (db *DB) usable() error {
 const vacuumAt = 4
 
 // Compact writes a new snapshot holding every write so far and resets the
-// log; writers wait meanwhile, searches go on. An HNSW index with many
-// tombstones is rebuilt without them first (see vacuumAt), which takes as
-// long as building it anew and, for that time, about twice its memory. A
-// crash at any point leaves either the old snapshot and log or the new
-// snapshot (and a log that Open resets).
-func (db *DB) Compact() error {
+// log. An HNSW index with many tombstones is rebuilt without them first (see
+// vacuumAt and HNSW.Vacuum), which takes as long as building it anew and, for
+// that time, about twice its memory; searches and writes go on meanwhile
+// (the writes are replayed onto the new graph). Writers wait only while the
+// snapshot is written. A crash at any point leaves either the old snapshot
+// and log or the new snapshot (and a log that Open resets).
+func (db *DB) Compact() error { return db.compact(false) }
+
+// compact is Compact; auto says that a write called it because the log grew
+// past CompactBytes, and then it does nothing when another compaction has
+// reset the log since.
+func (db *DB) compact(auto bool) error {
+	if auto && db.opt.CompactBytes <= 0 {
+		return nil
+	}
+	db.compactMu.Lock()
+	defer db.compactMu.Unlock()
+	db.mu.Lock()
+	err := db.usable()
+	due := !auto || db.written > db.opt.CompactBytes
+	db.mu.Unlock()
+	if auto && err != nil {
+		return nil // the write is durable; the DB closed or failed after it
+	}
+	if err != nil || !due {
+		return err
+	}
+	if h, ok := db.idx.(*HNSW); ok && vacuumDue(h) {
+		h.Vacuum()
+	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if err := db.usable(); err != nil {
@@ -629,12 +650,15 @@ func (db *DB) Compact() error {
 	return db.compactLocked()
 }
 
+// vacuumDue reports whether at least 1/vacuumAt of h's nodes are tombstones.
+func vacuumDue(h *HNSW) bool {
+	dead := h.Nodes() - h.Len()
+	return dead > 0 && vacuumAt*dead >= h.Nodes()
+}
+
+// compactLocked writes the snapshot and resets the log; the caller holds mu
+// (at Open, alone).
 func (db *DB) compactLocked() error {
-	if h, ok := db.idx.(*HNSW); ok {
-		if dead := h.Nodes() - h.Len(); dead > 0 && vacuumAt*dead >= h.Nodes() {
-			h.Vacuum()
-		}
-	}
 	gen := db.gen + 1
 	if err := writeFileAtomic(db.dir, SnapshotFile, func(w io.Writer) error { return writeSnapshot(w, db.idx, gen) }); err != nil {
 		return err

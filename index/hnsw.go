@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 )
 
@@ -36,10 +37,14 @@ import (
 //
 // HNSW is safe for concurrent use (see Index).
 type HNSW struct {
-	wmu sync.Mutex   // writers, held before mu: Vacuum rebuilds under it while searches go on
+	vmu sync.Mutex   // one Vacuum at a time, held before wmu
+	wmu sync.Mutex   // writers, held before mu
 	mu  sync.RWMutex // the graph and store
 	cfg Config
 	st  *store
+	// pending, while a Vacuum builds its graph, records the writes made
+	// meanwhile (under wmu) for it to replay before the swap; nil otherwise.
+	pending *[]pendingWrite
 
 	maxM, maxM0 int     // link capacity above layer 0 and on layer 0
 	mult        float64 // level generation factor mL = 1/ln(M)
@@ -112,7 +117,9 @@ func (h *HNSW) Add(items ...Item) error {
 			return fmt.Errorf("index: add: ID %q already present", items[i].ID)
 		}
 	}
+	had := h.st.quant
 	h.insertBatch(items, true, nil)
+	h.record(had, items, nil)
 	return nil
 }
 
@@ -129,13 +136,21 @@ func (h *HNSW) upsert(items []Item, auto bool, q *quantizer) error {
 	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	had := h.st.quant
+	h.upsertLocked(items, auto, q)
+	h.record(had, items, nil)
+	return nil
+}
+
+// upsertLocked tombstones the nodes of the IDs of items that exist and
+// inserts items; the caller holds wmu and mu (or owns h alone).
+func (h *HNSW) upsertLocked(items []Item, auto bool, q *quantizer) {
 	for i := range items {
 		if slot, ok := h.st.slots[items[i].ID]; ok {
 			h.st.kill(slot)
 		}
 	}
 	h.insertBatch(items, auto, q)
-	return nil
 }
 
 // Delete tombstones items by ID and reports how many existed.
@@ -144,6 +159,16 @@ func (h *HNSW) Delete(ids ...string) (int, error) {
 	defer h.wmu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	n := h.deleteLocked(ids)
+	if n > 0 {
+		h.record(nil, nil, ids)
+	}
+	return n, nil
+}
+
+// deleteLocked tombstones the nodes of ids and reports how many existed;
+// the caller holds wmu and mu (or owns h alone).
+func (h *HNSW) deleteLocked(ids []string) int {
 	n := 0
 	for _, id := range ids {
 		if slot, ok := h.st.slots[id]; ok {
@@ -151,7 +176,36 @@ func (h *HNSW) Delete(ids ...string) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	return n
+}
+
+// pendingWrite is a write made while Vacuum built its graph: items upserted,
+// with the quantizer that the write fitted (nil: none), or ids deleted.
+type pendingWrite struct {
+	items []Item
+	q     *quantizer
+	ids   []string
+}
+
+// record keeps a write for the running Vacuum, if any: items upserted (had
+// is the quantizer before the write, so that a fit the write made is
+// replayed as it was) or ids deleted, copied (the caller may reuse them once
+// the write returns). The caller holds wmu and mu.
+func (h *HNSW) record(had *quantizer, items []Item, ids []string) {
+	if h.pending == nil {
+		return
+	}
+	w := pendingWrite{ids: slices.Clone(ids)}
+	if had == nil {
+		w.q = h.st.quant
+	}
+	if items != nil {
+		w.items = make([]Item, len(items))
+		for i, it := range items {
+			w.items[i] = Item{ID: it.ID, Vector: slices.Clone(it.Vector), Meta: slices.Clone(it.Meta)}
+		}
+	}
+	*h.pending = append(*h.pending, w)
 }
 
 // Get returns a copy of the item with the given ID.
@@ -167,29 +221,50 @@ func (h *HNSW) Get(id string) (Item, bool) {
 
 // Vacuum drops the tombstones: it builds a new graph over the live items,
 // which take the first slots in their old order, and returns how many nodes
-// it dropped. It costs as much as building the index anew; searches go on
-// over the old graph meanwhile, writers wait.
+// it dropped. It costs as much as building the index anew. Searches and
+// writes go on over the old graph meanwhile; the writes are recorded and
+// replayed onto the new graph, under the writers' lock, before it replaces
+// the old one, so a writer waits only for that replay and the swap.
 func (h *HNSW) Vacuum() int {
+	h.vmu.Lock()
+	defer h.vmu.Unlock()
 	h.wmu.Lock()
-	defer h.wmu.Unlock()
 	h.mu.RLock()
 	dropped := h.st.n() - h.st.live
 	if dropped == 0 {
 		h.mu.RUnlock()
+		h.wmu.Unlock()
 		return 0
 	}
-	// The levels continue the generator's sequence, drawn from a copy: a
-	// snapshot taken meanwhile (under the read lock) must see the generator
-	// of the graph it writes.
+	// The levels continue the generator's sequence, drawn from a copy: the
+	// old graph's writers and snapshots go on with the original meanwhile.
 	pcg := *h.pcg
 	fresh := &HNSW{cfg: h.cfg, st: h.st.compacted(), entry: -1, pcg: &pcg, rng: rand.New(&pcg)}
 	h.mu.RUnlock()
+	pending := []pendingWrite{}
+	h.pending = &pending
+	h.wmu.Unlock()
+
 	fresh.init()
 	n := fresh.st.n()
 	for range n {
 		fresh.addNode(fresh.randomLevel())
 	}
 	fresh.linkNodes(0, n)
+	if testHookVacuumBuilt != nil {
+		testHookVacuumBuilt()
+	}
+
+	h.wmu.Lock()
+	defer h.wmu.Unlock()
+	for _, w := range pending {
+		if w.items != nil {
+			fresh.upsertLocked(w.items, false, w.q)
+		} else {
+			fresh.deleteLocked(w.ids)
+		}
+	}
+	h.pending = nil
 	h.mu.Lock()
 	h.st, h.levels, h.links0, h.upper = fresh.st, fresh.levels, fresh.links0, fresh.upper
 	h.entry, h.maxLevel = fresh.entry, fresh.maxLevel
@@ -197,6 +272,10 @@ func (h *HNSW) Vacuum() int {
 	h.mu.Unlock()
 	return dropped
 }
+
+// testHookVacuumBuilt, when set by a test, runs after Vacuum has built its
+// graph and before it replays the writes made meanwhile.
+var testHookVacuumBuilt func()
 
 // Nodes is the number of graph nodes, tombstones included.
 func (h *HNSW) Nodes() int {

@@ -3,11 +3,15 @@ package index
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // churned builds an HNSW of 1,200 items with metadata under cfg, then
@@ -251,4 +255,231 @@ func TestDBCompactVacuums(t *testing.T) {
 	if got := state(t, db2, ids); got != want {
 		t.Fatalf("reopened state differs:\n%s\nwant\n%s", got, want)
 	}
+}
+
+// duringVacuum sets the hook that runs after Vacuum has built its graph
+// (and before it takes the writers' lock again) to run write in another
+// goroutine: it fails the test if write fails or has not returned within ten
+// seconds, while Vacuum waits, that is if writers wait for a Vacuum.
+func duringVacuum(t *testing.T, write func() error) {
+	t.Helper()
+	ran := false
+	testHookVacuumBuilt = func() {
+		ran = true
+		done := make(chan error, 1)
+		go func() { done <- write() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("write during Vacuum: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("a write waited for Vacuum's graph build")
+		}
+	}
+	t.Cleanup(func() {
+		testHookVacuumBuilt = nil
+		if !ran {
+			t.Error("Vacuum did not build a graph")
+		}
+	})
+}
+
+// TestHNSWVacuumWhileWriting writes (adds, upserts of live IDs, deletes)
+// while Vacuum builds: the writes do not wait, and the vacuumed index holds
+// exactly what they left (every vector and metadata), reaches every node and
+// searches as well as an index built anew. In the quantised case the index
+// holds fewer than MinQuantFit live items when Vacuum starts and a write made
+// meanwhile fits the quantizer; the vacuumed index has that same quantizer.
+func TestHNSWVacuumWhileWriting(t *testing.T) {
+	for _, q := range []Quantization{NoQuant, Int8PerDim} {
+		t.Run(q.String(), func(t *testing.T) {
+			cfg := Config{Dim: 16, Metric: Cosine, Quantization: q, M: 8, EfConstruction: 64, Ef: 64, BuildWorkers: 1, Seed: 3}
+			base, _ := clustered(400, cfg.Dim, 0, 8, 21)
+			items := itemsOf(base, cfg.Dim)
+			for i := range items {
+				items[i].Meta = json.RawMessage(`{"i":` + strconv.Itoa(i) + `}`)
+			}
+			first := 300 // NoQuant: 300 items, 100 deleted
+			if q != NoQuant {
+				first = 50 // 50 items, 20 deleted: 30 live, unfitted
+			}
+			h, err := NewHNSW(cfg)
+			must(t, err)
+			must(t, h.Add(items[:first]...))
+			live := map[string]Item{}
+			for _, it := range items[:first] {
+				live[it.ID] = it
+			}
+			var gone []string
+			for i := 0; i < first; i += 5 {
+				gone = append(gone, items[i].ID, items[i+1].ID)
+			}
+			for _, id := range gone {
+				delete(live, id)
+			}
+			if _, err := h.Delete(gone...); err != nil {
+				t.Fatal(err)
+			}
+			tombstones := len(gone)
+			var fitted *quantizer
+			duringVacuum(t, func() error {
+				add := slices.Clone(items[first:])
+				if err := h.Add(add...); err != nil {
+					return err
+				}
+				for _, it := range add {
+					live[it.ID] = it
+				}
+				clear(add) // the caller reuses its items: Vacuum must have copied them
+				var again []Item
+				for i := 2; i < first; i += 5 {
+					it := Item{ID: items[i].ID, Vector: base[(i+1)*cfg.Dim : (i+2)*cfg.Dim], Meta: json.RawMessage(`{"again":true}`)}
+					again = append(again, it)
+					live[it.ID] = it
+				}
+				if err := h.Upsert(again...); err != nil {
+					return err
+				}
+				del := []string{items[3].ID, items[first+1].ID}
+				if n, err := h.Delete(del...); err != nil || n != 2 {
+					return fmt.Errorf("delete: %d of 2, %v", n, err)
+				}
+				for _, id := range del {
+					delete(live, id)
+				}
+				h.mu.RLock()
+				fitted = h.st.quant
+				h.mu.RUnlock()
+				return nil
+			})
+			if got := h.Vacuum(); got != tombstones {
+				t.Fatalf("Vacuum dropped %d nodes, want the %d tombstones it began with", got, tombstones)
+			}
+			if q != NoQuant && (fitted == nil || h.st.quant != fitted) {
+				t.Fatalf("quantizer after Vacuum %p, want the one a write fitted during it (%p)", h.st.quant, fitted)
+			}
+			ids := make([]string, 0, len(items))
+			for _, it := range items {
+				ids = append(ids, it.ID)
+			}
+			if got, want := state(t, h, ids), stateOf(cfg, live, ids); got != want {
+				t.Fatalf("after Vacuum:\n%s\nwant\n%s", got, want)
+			}
+			checkLinks(t, h)
+			if lost := unreachableLive(h); len(lost) > 0 {
+				t.Fatalf("%d nodes unreachable after Vacuum", len(lost))
+			}
+			queries, _ := clustered(40, cfg.Dim, 0, 8, 22)
+			var recall float64
+			for j := range 40 {
+				qv := queries[j*cfg.Dim : (j+1)*cfg.Dim]
+				got, err := h.Search(qv, 10, Params{})
+				must(t, err)
+				recall += recallOf(got, oracle(cfg.Metric, live, qv, nil), 10) / 40
+			}
+			if recall < 0.9 {
+				t.Errorf("recall@10 after Vacuum with writes %.3f, want >= 0.9", recall)
+			}
+		})
+	}
+}
+
+// stateOf renders live as state renders an index of cfg holding it (unit
+// vectors under Cosine; codes decoded are not compared: quantised indexes
+// return their stored float32 vectors only while unfitted, so this compares
+// IDs and metadata then).
+func stateOf(cfg Config, live map[string]Item, ids []string) string {
+	h, _ := NewHNSW(Config{Dim: cfg.Dim, Metric: cfg.Metric, M: cfg.M, Seed: cfg.Seed, Quantization: cfg.Quantization})
+	var all []Item
+	for _, id := range ids {
+		if it, ok := live[id]; ok {
+			all = append(all, it)
+		}
+	}
+	_ = h.Add(all...)
+	var b strings.Builder
+	fmt.Fprintf(&b, "len %d\n", len(all))
+	for _, id := range ids {
+		if it, ok := h.Get(id); ok {
+			fmt.Fprintf(&b, "%s %v %s\n", id, it.Vector, it.Meta)
+		}
+	}
+	return b.String()
+}
+
+// TestDBCompactWhileWriting writes to a DB while its Compact vacuums: the
+// write does not wait for the graph build, and the DB reopens with it.
+func TestDBCompactWhileWriting(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "db")
+	items := smallItems("a", 100, 8, 4)
+	db := openDB(t, dir, KindHNSW, NoQuant, SyncAlways)
+	must(t, db.Add(items...))
+	var gone []string
+	for i := range 40 {
+		gone = append(gone, items[i].ID)
+	}
+	if _, err := db.Delete(gone...); err != nil {
+		t.Fatal(err)
+	}
+	late := smallItems("late", 10, 8, 5)
+	duringVacuum(t, func() error {
+		if err := db.Upsert(late...); err != nil {
+			return err
+		}
+		if n, err := db.Delete(items[50].ID); err != nil || n != 1 {
+			return fmt.Errorf("delete: %d of 1, %v", n, err)
+		}
+		return nil
+	})
+	must(t, db.Compact())
+	if got, want := db.idx.(*HNSW).Nodes(), 60+10; got != want {
+		t.Fatalf("%d nodes after Compact, want %d (the write made during it included)", got, want)
+	}
+	ids := allIDs(items, late)
+	want := state(t, db, ids)
+	if db.Len() != 69 {
+		t.Fatalf("%d live items, want 69", db.Len())
+	}
+	must(t, db.Close())
+	db2 := openDB(t, dir, 0, 0, SyncNever)
+	defer db2.Close()
+	if got := state(t, db2, ids); got != want {
+		t.Fatalf("reopened state differs:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestHNSWVacuumConcurrentWrites adds items from another goroutine for as
+// long as Vacuum runs (run it under -race): every item added is in the
+// vacuumed index, which holds no tombstone.
+func TestHNSWVacuumConcurrentWrites(t *testing.T) {
+	cfg := Config{Dim: 16, Metric: L2, M: 8, EfConstruction: 48, BuildWorkers: 2, Seed: 7}
+	h, live := churned(t, cfg)
+	var stop atomic.Bool
+	done := make(chan error, 1)
+	var added []Item
+	go func() {
+		for i := 0; i < 3 || !stop.Load(); i++ {
+			it := Item{ID: "w" + strconv.Itoa(i), Vector: make([]float32, cfg.Dim)}
+			it.Vector[i%cfg.Dim] = float32(1 + i)
+			if err := h.Add(it); err != nil {
+				done <- err
+				return
+			}
+			added = append(added, it)
+		}
+		done <- nil
+	}()
+	h.Vacuum()
+	stop.Store(true)
+	must(t, <-done)
+	if want := len(live) + len(added); h.Len() != want || h.Nodes() != want {
+		t.Fatalf("%d live, %d nodes after Vacuum; want %d each", h.Len(), h.Nodes(), want)
+	}
+	for _, it := range added {
+		if got, ok := h.Get(it.ID); !ok || !slices.Equal(got.Vector, it.Vector) {
+			t.Fatalf("item %s added during Vacuum: %v, %v", it.ID, got.Vector, ok)
+		}
+	}
+	t.Logf("%d items added during Vacuum", len(added))
 }

@@ -2,6 +2,8 @@ package threat
 
 import (
 	"bytes"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -265,4 +267,109 @@ func terminalContent(orig, resp []byte) Content {
 		}
 	}
 	return c
+}
+
+// ftpDataPorts returns the data connection ports an FTP control connection
+// announced: the server's in 227 (PASV) and 229 (EPSV) replies, the client's
+// in PORT and EPRT commands. The addresses in them are not read: behind a
+// NAT they name the private side, and a data connection runs between the
+// control connection's hosts.
+func ftpDataPorts(orig, resp []byte) (server, client []uint16) {
+	for _, l := range lines(resp) {
+		switch {
+		case strings.HasPrefix(l, "227"):
+			if p, ok := hostPort(l[strings.IndexByte(l, '(')+1:]); ok {
+				server = append(server, p)
+			}
+		case strings.HasPrefix(l, "229"):
+			if p, ok := extendedPort(l); ok {
+				server = append(server, p)
+			}
+		}
+	}
+	for _, l := range lines(orig) {
+		switch v, arg := verb(l); v {
+		case "PORT":
+			if p, ok := hostPort(arg); ok {
+				client = append(client, p)
+			}
+		case "EPRT":
+			if p, ok := extendedPort(arg); ok {
+				client = append(client, p)
+			}
+		}
+	}
+	return server, client
+}
+
+// hostPort reads the port of RFC 959's "h1,h2,h3,h4,p1,p2" at the start of
+// s (digits and commas; anything after them is ignored).
+func hostPort(s string) (uint16, bool) {
+	end := 0
+	for end < len(s) && (s[end] == ',' || s[end] >= '0' && s[end] <= '9') {
+		end++
+	}
+	f := strings.Split(s[:end], ",")
+	if len(f) != 6 {
+		return 0, false
+	}
+	hi, err1 := strconv.ParseUint(f[4], 10, 8)
+	lo, err2 := strconv.ParseUint(f[5], 10, 8)
+	if err1 != nil || err2 != nil || hi == 0 && lo == 0 {
+		return 0, false
+	}
+	return uint16(hi<<8 | lo), true
+}
+
+// extendedPort reads the port of RFC 2428's "|proto|addr|port|" (EPRT) or
+// "(|||port|)" (a 229 reply): the last field between delimiters.
+func extendedPort(s string) (uint16, bool) {
+	end := strings.LastIndexByte(s, '|')
+	if end < 0 {
+		return 0, false
+	}
+	start := strings.LastIndexByte(s[:end], '|')
+	if start < 0 {
+		return 0, false
+	}
+	p, err := strconv.ParseUint(s[start+1:end], 10, 16)
+	if err != nil || p == 0 {
+		return 0, false
+	}
+	return uint16(p), true
+}
+
+// ftpDataServices names "ftp_data" the TCP connections of flows that are
+// FTP data connections by KDD's convention but not by their responder's
+// port: those from port 20 (active mode) and those to a port that an FTP
+// control connection between the same hosts, open at the time, announced
+// for data (Flow.ftpPorts, see ftpDataPorts).
+func ftpDataServices(flows []Flow) {
+	var ctrl []*Flow
+	for i := range flows {
+		if c := &flows[i]; c.ftpPorts[0] != nil || c.ftpPorts[1] != nil {
+			ctrl = append(ctrl, c)
+		}
+	}
+	for i := range flows {
+		f := &flows[i]
+		if f.Proto != "tcp" || f.Service == "ftp" || f.Service == "ftp_data" {
+			continue
+		}
+		if f.Src.Port() == 20 && (f.Service == "other" || f.Service == "private") {
+			f.Service = "ftp_data"
+			continue
+		}
+		for _, c := range ctrl {
+			if f.Start.Before(c.Start) || f.Start.After(c.End) {
+				continue
+			}
+			server, client := c.Dst.Addr(), c.Src.Addr()
+			switch {
+			case f.Src.Addr() == client && f.Dst.Addr() == server && slices.Contains(c.ftpPorts[0], f.Dst.Port()),
+				f.Src.Addr() == server && f.Dst.Addr() == client && slices.Contains(c.ftpPorts[1], f.Dst.Port()):
+				f.Service = "ftp_data"
+			}
+		}
+	}
 }

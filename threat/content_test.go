@@ -3,6 +3,7 @@ package threat
 import (
 	"bytes"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -168,11 +169,33 @@ func contentCapture(t testing.TB) *capture {
 	ftp.send(false, "530 Login incorrect.\r\n")
 	ftp.send(true, "USER ftp\r\nPASS y\r\n")
 	ftp.send(false, "331 ok\r\n230 in\r\n")
-	data := &session{c: c, cli: hostA, srv: hostB, cport: 41001, prt: 20, cseq: 100, sseq: 200, at: ftp.at}
+	// A passive-mode download: the server announces 10.0.0.2:50123 (a NAT
+	// may put another address in the reply; the port is what counts).
+	ftp.send(true, "PASV\r\n")
+	ftp.send(false, "227 Entering Passive Mode (192,168,1,2,195,203).\r\n")
+	ftp.send(true, "RETR a.txt\r\n")
+	data := &session{c: c, cli: hostA, srv: hostB, cport: 41001, prt: 50123, cseq: 100, sseq: 200, at: ftp.at}
 	data.open()
 	data.send(false, "file contents")
 	data.close()
+	// An active-mode upload: the client announces port 41002 (160*256+42),
+	// the server connects to it (from a port other than 20).
 	ftp.at = data.at
+	ftp.send(true, "PORT 10,0,0,1,160,42\r\n")
+	ftp.send(false, "200 ok\r\n")
+	active := &session{c: c, cli: hostB, srv: hostA, cport: 2020, prt: 41002, cseq: 300, sseq: 400, at: ftp.at}
+	active.open()
+	active.send(true, "uploaded")
+	active.close()
+	// A connection to a port nobody announced stays "other"; one from port
+	// 20 is ftp_data whatever was announced.
+	stray := &session{c: c, cli: hostA, srv: hostB, cport: 41003, prt: 50999, cseq: 1, sseq: 1, at: active.at}
+	stray.open()
+	stray.close()
+	from20 := &session{c: c, cli: hostB, srv: hostA, cport: 20, prt: 41005, cseq: 1, sseq: 1, at: stray.at}
+	from20.open()
+	from20.close()
+	ftp.at = from20.at
 	seq := ftp.cseq
 	ftp.send(true, "STOR up.txt\r\n")
 	ftp.cseq, seq = seq, ftp.cseq
@@ -220,6 +243,9 @@ func TestContentCapture(t *testing.T) {
 	}{
 		{"ftp", Content{LoggedIn: true, FailedLogins: 1, GuestLogin: true, FileCreations: 1}},
 		{"ftp_data", Content{LoggedIn: true}},
+		{"ftp_data", Content{LoggedIn: true}},
+		{"other", Content{}},
+		{"ftp_data", Content{LoggedIn: true}},
 		// su's failure is not a failed login.
 		{"telnet", Content{LoggedIn: true, FailedLogins: 1, SuAttempted: true}},
 		{"ftp", Content{}},
@@ -238,7 +264,16 @@ func TestContentCapture(t *testing.T) {
 			t.Errorf("ftp record: %s = %g, want %g", name, r.Numeric[name], v)
 		}
 	}
-	if r := flows[2].Record(); r.Numeric["su_attempted"] != 1 {
+	if r := flows[5].Record(); r.Numeric["su_attempted"] != 1 {
 		t.Errorf("telnet record: su_attempted = %g, want 1", r.Numeric["su_attempted"])
+	}
+}
+
+func TestFTPDataPorts(t *testing.T) {
+	orig := []byte("USER a\r\nPORT 10,0,0,1,4,1\r\nEPRT |2|::1|6275|\r\nPORT 1,2,3\r\nEPRT |1|1.2.3.4|0|\r\n")
+	resp := []byte("227 Entering Passive Mode (10,0,0,2,195,203)\r\n229 Entering Extended Passive Mode (|||6446|)\r\n227 no numbers\r\n227 (1,2,3,4,0,0)\r\n")
+	server, client := ftpDataPorts(orig, resp)
+	if !slices.Equal(server, []uint16{50123, 6446}) || !slices.Equal(client, []uint16{1025, 6275}) {
+		t.Errorf("server ports %v, client ports %v; want [50123 6446] and [1025 6275]", server, client)
 	}
 }

@@ -56,7 +56,9 @@
 // num_file_creations and su_attempted (see Content); logged_in also for
 // established connections of the services that NSL-KDD marks logged in
 // without a login to parse (http, smtp, ...), and for an ftp_data
-// connection inside a logged-in FTP session. The shell-session features
+// connection inside a logged-in FTP session. FTP data connections are
+// ftp_data, as in KDD, when they come from port 20 or go to a port that the
+// FTP control connection announced (PASV, EPSV, PORT, EPRT). The shell-session features
 // (hot, root_shell, num_shells, ...) are 0. Flow.Record and TableOf turn
 // flows into rows that Model.Score reads.
 //

@@ -89,6 +89,10 @@ type Flow struct {
 	Urgent        int // urgent: TCP segments with URG set
 	Content       Content
 	Window        WindowFeatures
+
+	// ftpPorts are, for an FTP control connection, the data ports its server
+	// and its client announced (see ftpDataPorts).
+	ftpPorts [2][]uint16
 }
 
 // Duration is End - Start.
@@ -323,9 +327,13 @@ func (a *assembler) flows() []Flow {
 		f.Flag = s.flag()
 		f.Land = k.a == k.b && k.aPort == k.bPort
 		f.Content = inspectContent(&f, s.origData.buf, s.respData.buf)
+		if f.Service == "ftp" {
+			f.ftpPorts[0], f.ftpPorts[1] = ftpDataPorts(s.origData.buf, s.respData.buf)
+		}
 		out[i] = f
 	}
 	slices.SortStableFunc(out, func(x, y Flow) int { return x.Start.Compare(y.Start) })
+	ftpDataServices(out)
 	inheritFTPLogins(out)
 	computeWindows(out)
 	return out

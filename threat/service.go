@@ -24,7 +24,8 @@ var udpServices = map[uint16]string{
 // UDP (X11 for 6000-6063; an unlisted port is "private" below 1024 and
 // "other" above), by the ICMP type for ICMP: ecr_i echo reply, eco_i echo
 // request, urp_i port unreachable, urh_i other unreachable, tim_i time
-// exceeded, red_i redirect, oth_i the rest.
+// exceeded, red_i redirect, oth_i the rest. FTP data connections on other
+// ports are named afterwards (ftpDataServices).
 func service(p protocol, port uint16, icmpType, icmpCode uint8) string {
 	switch p {
 	case protoTCP, protoUDP:

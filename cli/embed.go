@@ -31,7 +31,7 @@ For a threat run (task: threat) --data is nslkdd:FILE or pcap:FILE (a pcap or pc
 capture, whose packets are grouped into connections). The .jsonl lines are
 {"index", "flow" | "truth", "score", "embedding"}: "flow" is the connection of a capture
 (proto, src and dst ADDR:PORT, start time, duration_s, service, flag, bytes and packets
-each way), "truth" the attack and category of an NSL-KDD record, and "score" the model's
+each way, logged_in and num_failed_logins), "truth" the attack and category of an NSL-KDD record, and "score" the model's
 verdict (anomaly, threshold, novel, is_attack, category, probs, head, knn). The .npy
 file holds the embeddings only, in the same order.`,
 		Example: `  contrast embed --model runs/simclr --data mnist --split test --out test.npy
@@ -151,6 +151,9 @@ type flowJSON struct {
 	DstBytes   int64     `json:"dst_bytes"`
 	SrcPackets int       `json:"src_packets"`
 	DstPackets int       `json:"dst_packets"`
+	// The login features read from the payload (see threat.Content).
+	LoggedIn     bool `json:"logged_in"`
+	FailedLogins int  `json:"num_failed_logins,omitempty"`
 }
 
 // truthJSON is the label of an NSL-KDD record.
@@ -216,7 +219,7 @@ func embedThreat(dir string, sp data.Spec) (embedded, error) {
 			f := &flows[i]
 			l.Flow = &flowJSON{Proto: f.Proto, Src: f.Src.String(), Dst: f.Dst.String(), Start: f.Start.UTC(),
 				DurationS: f.Duration().Seconds(), Service: f.Service, Flag: f.Flag, SrcBytes: f.SrcBytes, DstBytes: f.DstBytes,
-				SrcPackets: f.SrcPackets, DstPackets: f.DstPackets}
+				SrcPackets: f.SrcPackets, DstPackets: f.DstPackets, LoggedIn: f.Content.LoggedIn, FailedLogins: f.Content.FailedLogins}
 		} else {
 			l.Truth = &truthJSON{Attack: tab.Attack[i], Category: tab.Category[i].String()}
 		}

@@ -158,7 +158,8 @@ func TestEmbedThreat(t *testing.T) {
 			for i, l := range lines {
 				f := flows[i]
 				if l.Index != i || l.Flow == nil || l.Truth != nil || l.Flow.Proto != f.Proto || l.Flow.Src != f.Src.String() ||
-					l.Flow.Dst != f.Dst.String() || !l.Flow.Start.Equal(f.Start) || l.Flow.Service != f.Service || l.Flow.SrcBytes != f.SrcBytes {
+					l.Flow.Dst != f.Dst.String() || !l.Flow.Start.Equal(f.Start) || l.Flow.Service != f.Service || l.Flow.SrcBytes != f.SrcBytes ||
+					l.Flow.LoggedIn != f.Content.LoggedIn || l.Flow.FailedLogins != f.Content.FailedLogins {
 					t.Fatalf("line %d: %+v does not name flow %+v", i, l.Flow, f)
 				}
 				if !reflect.DeepEqual(l.Score, m.Verdict(scores[i])) {
@@ -171,12 +172,12 @@ func TestEmbedThreat(t *testing.T) {
 			if capture == "http.pcap" {
 				web := 0
 				for _, l := range lines {
-					if l.Flow.Service == "http" && strings.HasSuffix(l.Flow.Dst, ":80") && l.Flow.DstBytes > l.Flow.SrcBytes {
+					if l.Flow.Service == "http" && strings.HasSuffix(l.Flow.Dst, ":80") && l.Flow.DstBytes > l.Flow.SrcBytes && l.Flow.LoggedIn {
 						web++
 					}
 				}
 				if web == 0 {
-					t.Error("http.pcap: no line names a web connection to port 80")
+					t.Error("http.pcap: no line names a logged-in web connection to port 80")
 				}
 			}
 		})

@@ -72,7 +72,8 @@ type Options struct {
 	// Sync is the durability mode of writes.
 	Sync SyncMode
 	// CompactBytes, when positive, compacts automatically once the log
-	// exceeds this many bytes (in the write call that crosses it).
+	// exceeds this many bytes: the write call that finds it so runs the
+	// compaction (unless one is running); other writes go on meanwhile.
 	CompactBytes int64
 }
 
@@ -414,7 +415,8 @@ func lockStore(idx Index) (*store, func()) {
 // (opFitUpsert), and replay installs it from there rather than refitting: the
 // log, not a recomputation, says at which write the fit happened and what it
 // was. Writes are serialised by DB.mu, so the state it is computed on is the
-// one the write then applies to.
+// one the write then applies to (or, when a Vacuum swaps the store between
+// the two, its copy: the same live items and quantizer).
 func fitDue(idx Index, items []Item) *quantizer {
 	st, unlock := lockStore(idx)
 	defer unlock()
@@ -537,6 +539,7 @@ func (db *DB) commit(buf []byte, apply func() error) error {
 		return err
 	}
 	end, epoch := db.written, db.epochNow()
+	due := db.opt.CompactBytes > 0 && db.written > db.opt.CompactBytes
 	var err error
 	switch db.opt.Sync {
 	case SyncAlways:
@@ -548,10 +551,13 @@ func (db *DB) commit(buf []byte, apply func() error) error {
 		if err := db.syncTo(epoch, end); err != nil {
 			return err
 		}
-		return db.compact(true)
+		if due {
+			return db.compact(true)
+		}
+		return nil
 	}
 	db.mu.Unlock()
-	if err != nil {
+	if err != nil || !due {
 		return err
 	}
 	return db.compact(true)
@@ -616,18 +622,23 @@ const vacuumAt = 4
 // vacuumAt and HNSW.Vacuum), which takes as long as building it anew and, for
 // that time, about twice its memory; searches and writes go on meanwhile
 // (the writes are replayed onto the new graph). Writers wait only while the
-// snapshot is written. A crash at any point leaves either the old snapshot
+// writes made meanwhile are replayed and the snapshot is written. A crash at any point leaves either the old snapshot
 // and log or the new snapshot (and a log that Open resets).
 func (db *DB) Compact() error { return db.compact(false) }
 
-// compact is Compact; auto says that a write called it because the log grew
-// past CompactBytes, and then it does nothing when another compaction has
-// reset the log since.
+// compact is Compact; auto says that a write called it because it took the
+// log past CompactBytes, and then it does nothing while another compaction
+// runs (which folds that write into its snapshot, or leaves it in the new
+// log) or when one has reset the log since: only the write that starts an
+// automatic compaction waits for it.
 func (db *DB) compact(auto bool) error {
-	if auto && db.opt.CompactBytes <= 0 {
-		return nil
+	if auto {
+		if !db.compactMu.TryLock() {
+			return nil
+		}
+	} else {
+		db.compactMu.Lock()
 	}
-	db.compactMu.Lock()
 	defer db.compactMu.Unlock()
 	db.mu.Lock()
 	err := db.usable()

@@ -221,7 +221,9 @@ func (h *HNSW) Get(id string) (Item, bool) {
 
 // Vacuum drops the tombstones: it builds a new graph over the live items,
 // which take the first slots in their old order, and returns how many nodes
-// it dropped. It costs as much as building the index anew. Searches and
+// it dropped (the tombstones when it began; those that writes made during
+// it stay until the next Vacuum). It costs as much as building the index
+// anew. Searches and
 // writes go on over the old graph meanwhile; the writes are recorded and
 // replayed onto the new graph, under the writers' lock, before it replaces
 // the old one, so a writer waits only for that replay and the swap.

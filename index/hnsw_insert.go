@@ -10,7 +10,7 @@ import (
 // linkNodes), after fitting or installing the quantizer as auto and q say
 // (see store.fit). Nodes linked before the fit keep the links chosen on
 // float32 distances; searches then walk them on codes. The caller holds h.wmu
-// and h.mu.
+// and h.mu, or owns h alone (Vacuum's new graph).
 func (h *HNSW) insertBatch(items []Item, auto bool, q *quantizer) {
 	st := h.st
 	st.fit(items, auto, q)

@@ -324,14 +324,18 @@ func TestHNSWVacuumWhileWriting(t *testing.T) {
 			tombstones := len(gone)
 			var fitted *quantizer
 			duringVacuum(t, func() error {
-				add := slices.Clone(items[first:])
+				add := make([]Item, len(items)-first)
+				for i, it := range items[first:] {
+					add[i] = Item{ID: it.ID, Vector: slices.Clone(it.Vector), Meta: slices.Clone(it.Meta)}
+					live[it.ID] = it
+				}
 				if err := h.Add(add...); err != nil {
 					return err
 				}
-				for _, it := range add {
-					live[it.ID] = it
+				for _, it := range add { // the caller reuses its items: Vacuum must have copied them
+					clear(it.Vector)
+					clear(it.Meta)
 				}
-				clear(add) // the caller reuses its items: Vacuum must have copied them
 				var again []Item
 				for i := 2; i < first; i += 5 {
 					it := Item{ID: items[i].ID, Vector: base[(i+1)*cfg.Dim : (i+2)*cfg.Dim], Meta: json.RawMessage(`{"again":true}`)}
@@ -409,43 +413,67 @@ func stateOf(cfg Config, live map[string]Item, ids []string) string {
 }
 
 // TestDBCompactWhileWriting writes to a DB while its Compact vacuums: the
-// write does not wait for the graph build, and the DB reopens with it.
+// write does not wait for the graph build, and the DB reopens with it; with
+// automatic compaction too, where the compaction runs inside the write that
+// took the log past CompactBytes and later writes must not wait for it.
 func TestDBCompactWhileWriting(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "db")
-	items := smallItems("a", 100, 8, 4)
-	db := openDB(t, dir, KindHNSW, NoQuant, SyncAlways)
-	must(t, db.Add(items...))
-	var gone []string
-	for i := range 40 {
-		gone = append(gone, items[i].ID)
-	}
-	if _, err := db.Delete(gone...); err != nil {
-		t.Fatal(err)
-	}
-	late := smallItems("late", 10, 8, 5)
-	duringVacuum(t, func() error {
-		if err := db.Upsert(late...); err != nil {
-			return err
-		}
-		if n, err := db.Delete(items[50].ID); err != nil || n != 1 {
-			return fmt.Errorf("delete: %d of 1, %v", n, err)
-		}
-		return nil
-	})
-	must(t, db.Compact())
-	if got, want := db.idx.(*HNSW).Nodes(), 60+10; got != want {
-		t.Fatalf("%d nodes after Compact, want %d (the write made during it included)", got, want)
-	}
-	ids := allIDs(items, late)
-	want := state(t, db, ids)
-	if db.Len() != 69 {
-		t.Fatalf("%d live items, want 69", db.Len())
-	}
-	must(t, db.Close())
-	db2 := openDB(t, dir, 0, 0, SyncNever)
-	defer db2.Close()
-	if got := state(t, db2, ids); got != want {
-		t.Fatalf("reopened state differs:\n%s\nwant\n%s", got, want)
+	for _, c := range []struct {
+		name    string
+		sync    SyncMode
+		compact int64 // CompactBytes
+		auto    bool  // a write starts the compaction, not Compact
+	}{
+		{"manual", SyncAlways, 0, false},
+		{"manual/compact-bytes/group", SyncGroup, 1 << 30, false},
+		{"manual/compact-bytes/always", SyncAlways, 1 << 30, false},
+		{"auto/group", SyncGroup, 1, true},
+		{"auto/always", SyncAlways, 1, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "db")
+			items := smallItems("a", 100, 8, 4)
+			db, err := Open(dir, Options{Kind: KindHNSW, Config: Config{Dim: 8, Metric: Cosine, M: 8, EfConstruction: 32}, Sync: c.sync})
+			must(t, err)
+			must(t, db.Add(items...))
+			var gone []string
+			for i := range 40 {
+				gone = append(gone, items[i].ID)
+			}
+			if _, err := db.Delete(gone...); err != nil {
+				t.Fatal(err)
+			}
+			late := smallItems("late", 10, 8, 5)
+			duringVacuum(t, func() error {
+				if err := db.Upsert(late...); err != nil {
+					return err
+				}
+				if n, err := db.Delete(items[50].ID); err != nil || n != 1 {
+					return fmt.Errorf("delete: %d of 1, %v", n, err)
+				}
+				return nil
+			})
+			db.mu.Lock()
+			db.opt.CompactBytes = c.compact
+			db.mu.Unlock()
+			trigger := smallItems("trigger", 1, 8, 6)
+			if c.auto {
+				must(t, db.Upsert(trigger...)) // the log is past 1 byte: this write compacts
+			} else {
+				must(t, db.Compact())
+				must(t, db.Upsert(trigger...))
+			}
+			if db.Len() != 70 {
+				t.Fatalf("%d live items, want 70", db.Len())
+			}
+			ids := allIDs(items, late, trigger)
+			want := state(t, db, ids)
+			must(t, db.Close())
+			db2 := openDB(t, dir, 0, 0, SyncNever)
+			defer db2.Close()
+			if got := state(t, db2, ids); got != want {
+				t.Fatalf("reopened state differs:\n%s\nwant\n%s", got, want)
+			}
+		})
 	}
 }
 
@@ -456,8 +484,21 @@ func TestHNSWVacuumConcurrentWrites(t *testing.T) {
 	cfg := Config{Dim: 16, Metric: L2, M: 8, EfConstruction: 48, BuildWorkers: 2, Seed: 7}
 	h, live := churned(t, cfg)
 	var stop atomic.Bool
+	var count atomic.Int64
 	done := make(chan error, 1)
 	var added []Item
+	// Vacuum waits, after its build, for three more writes: they land
+	// between the copy and the swap.
+	testHookVacuumBuilt = func() {
+		for n, deadline := count.Load(), time.Now().Add(10*time.Second); count.Load() < n+3; {
+			if time.Now().After(deadline) {
+				t.Error("no write went on during Vacuum")
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	defer func() { testHookVacuumBuilt = nil }()
 	go func() {
 		for i := 0; i < 3 || !stop.Load(); i++ {
 			it := Item{ID: "w" + strconv.Itoa(i), Vector: make([]float32, cfg.Dim)}
@@ -467,6 +508,7 @@ func TestHNSWVacuumConcurrentWrites(t *testing.T) {
 				return
 			}
 			added = append(added, it)
+			count.Add(1)
 		}
 		done <- nil
 	}()

@@ -277,3 +277,27 @@ func TestFTPDataPorts(t *testing.T) {
 		t.Errorf("server ports %v, client ports %v; want [50123 6446] and [1025 6275]", server, client)
 	}
 }
+
+// FuzzInspectContent feeds the payload parsers arbitrary streams: they never
+// panic, count no negative number, and call a login a guest's only when it
+// logged in.
+func FuzzInspectContent(f *testing.F) {
+	f.Add(uint8(0), []byte("USER anonymous\r\nPASS x\r\nPORT 10,0,0,1,4,1\r\nSTOR a\r\n"), []byte("220 hi\r\n530 no\r\n230 ok\r\n227 (1,2,3,4,5,6)\r\n229 (|||77|)\r\n"))
+	f.Add(uint8(1), []byte("USER a\r\nPASS b\r\n"), []byte("+OK\r\n+OK\r\n-ERR\r\n"))
+	f.Add(uint8(2), []byte("a1 LOGIN x y\r\n"), []byte("a1 NO bad\r\n"))
+	f.Add(uint8(3), []byte("bob\r\x00su -\r\x00"), []byte("login: \r\nLogin incorrect\r\nsu: Authentication failure\r\n"))
+	services := []string{"ftp", "pop_3", "imap4", "telnet", "login", "http", "other"}
+	f.Fuzz(func(t *testing.T, svc uint8, orig, resp []byte) {
+		fl := &Flow{Service: services[int(svc)%len(services)], Flag: "SF", SrcBytes: int64(len(orig)), DstBytes: int64(len(resp))}
+		c := inspectContent(fl, orig, resp)
+		if c.FailedLogins < 0 || c.FileCreations < 0 || c.GuestLogin && !c.LoggedIn {
+			t.Fatalf("%s: %+v", fl.Service, c)
+		}
+		server, client := ftpDataPorts(orig, resp)
+		for _, p := range append(server, client...) {
+			if p == 0 {
+				t.Fatalf("port 0 announced: %v %v", server, client)
+			}
+		}
+	})
+}

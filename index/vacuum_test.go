@@ -247,7 +247,13 @@ func TestDBCompactVacuums(t *testing.T) {
 	if nodes() != 67 || db.Len() != 67 {
 		t.Fatalf("after compacting with 66 tombstones of 133: %d nodes, %d live; want 67", nodes(), db.Len())
 	}
-	ids := allIDs(items)
+	closeAndReopen(t, db, dir, allIDs(items))
+}
+
+// closeAndReopen closes db, opens its directory dir again and checks that
+// the items of ids read back as db held them.
+func closeAndReopen(t *testing.T, db *DB, dir string, ids []string) {
+	t.Helper()
 	want := state(t, db, ids)
 	must(t, db.Close())
 	db2 := openDB(t, dir, 0, 0, SyncNever)
@@ -465,14 +471,7 @@ func TestDBCompactWhileWriting(t *testing.T) {
 			if db.Len() != 70 {
 				t.Fatalf("%d live items, want 70", db.Len())
 			}
-			ids := allIDs(items, late, trigger)
-			want := state(t, db, ids)
-			must(t, db.Close())
-			db2 := openDB(t, dir, 0, 0, SyncNever)
-			defer db2.Close()
-			if got := state(t, db2, ids); got != want {
-				t.Fatalf("reopened state differs:\n%s\nwant\n%s", got, want)
-			}
+			closeAndReopen(t, db, dir, allIDs(items, late, trigger))
 		})
 	}
 }

@@ -18,6 +18,7 @@ import (
 type Content struct {
 	// LoggedIn: the connection logged in. FTP: a 230 reply; POP3: +OK to
 	// PASS or APOP; IMAP: a tagged OK to LOGIN; telnet and rlogin: the
+	// client typed two lines or more (a name and a password) and the
 	// responder went on talking after the last failed login; for the
 	// services of loggedInServices, an established connection that carried
 	// responder bytes; ftp_data: the FTP control connection between the same
@@ -259,13 +260,16 @@ func terminalContent(orig, resp []byte) Content {
 			}
 		}
 	}
-	c.LoggedIn = len(resp) > 0 && (last < 0 || len(resp)-last > loggedInTail)
 	// A telnet client ends a line with CR NUL or CR LF (RFC 854).
-	for _, l := range lines(bytes.ReplaceAll(orig, []byte("\r\x00"), []byte("\n"))) {
+	typed := lines(bytes.ReplaceAll(orig, []byte("\r\x00"), []byte("\n")))
+	for _, l := range typed {
 		if v, _ := verb(strings.Trim(l, "\x00\xff")); v == "SU" {
 			c.SuAttempted = true
 		}
 	}
+	// A login takes a name and a password (two lines; rlogin sends the
+	// name in its handshake, which has NULs but no line end).
+	c.LoggedIn = len(typed) >= 2 && len(resp) > 0 && (last < 0 || len(resp)-last > loggedInTail)
 	return c
 }
 

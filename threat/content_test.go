@@ -85,6 +85,7 @@ func TestContentParsers(t *testing.T) {
 			[]byte("bob\r\x00x\r\x00bob\r\x00y\r\x00ls\r\x00su -\r\x00"),
 			[]byte("login: Password: \r\nLogin incorrect\r\nlogin: Password: \r\nLast login: Mon Jan 1 on tty1\r\n$ ls\r\nnotes.txt  src  bin\r\n$ su -\r\nPassword: "),
 			Content{LoggedIn: true, FailedLogins: 1, SuAttempted: true}},
+		{"telnet: left at the prompt", "telnet", []byte("\xff\xfb\x18"), []byte("\xff\xfd\x18Debian GNU/Linux 12\r\nlogin: "), Content{}},
 		{"http: established with a reply", "http", crlf("GET / HTTP/1.1"), crlf("HTTP/1.1 200 OK"), Content{LoggedIn: true}},
 		{"finger: never logged in", "finger", crlf("bob"), crlf("Login: bob"), Content{}},
 	}

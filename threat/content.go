@@ -237,10 +237,11 @@ const loggedInTail = 64
 
 // terminalContent reads an established telnet or rlogin session: failed
 // logins from the responder's lines (su's own failures, lines that start
-// with "su:", are not logins), su from the originator's lines (telnet option
-// negotiation is skipped as bytes).
+// with "su:", are not logins), su from the originator's lines, after the
+// telnet commands are taken out (stripIAC).
 func terminalContent(orig, resp []byte) Content {
 	var c Content
+	orig, resp = stripIAC(orig), stripIAC(resp)
 	last := -1
 	for at := 0; at < len(resp); {
 		end := len(resp)
@@ -263,7 +264,7 @@ func terminalContent(orig, resp []byte) Content {
 	// A telnet client ends a line with CR NUL or CR LF (RFC 854).
 	typed := lines(bytes.ReplaceAll(orig, []byte("\r\x00"), []byte("\n")))
 	for _, l := range typed {
-		if v, _ := verb(strings.Trim(l, "\x00\xff")); v == "SU" {
+		if v, _ := verb(strings.Trim(l, "\x00")); v == "SU" {
 			c.SuAttempted = true
 		}
 	}
@@ -376,4 +377,39 @@ func ftpDataServices(flows []Flow) {
 			}
 		}
 	}
+}
+
+// stripIAC returns b without its telnet commands (RFC 854): IAC (0xFF) and a
+// command byte, with an option byte after WILL, WONT, DO and DONT, and a
+// subnegotiation (IAC SB) up to IAC SE; IAC IAC stands for a 0xFF data byte.
+func stripIAC(b []byte) []byte {
+	if bytes.IndexByte(b, 0xff) < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != 0xff {
+			out = append(out, b[i])
+			continue
+		}
+		if i+1 == len(b) {
+			break
+		}
+		switch cmd := b[i+1]; {
+		case cmd == 0xff:
+			out = append(out, 0xff)
+			i++
+		case cmd >= 0xfb && cmd <= 0xfe: // WILL, WONT, DO, DONT and an option
+			i += 2
+		case cmd == 0xfa: // SB ... IAC SE
+			j := bytes.Index(b[i+2:], []byte{0xff, 0xf0})
+			if j < 0 {
+				return out
+			}
+			i += 2 + j + 1
+		default:
+			i++
+		}
+	}
+	return out
 }

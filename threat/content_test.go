@@ -82,7 +82,7 @@ func TestContentParsers(t *testing.T) {
 			[]byte("\xff\xfd\x18login: Password: \r\nLogin incorrect\r\nlogin: Password: \r\nLogin incorrect\r\nlogin: "),
 			Content{FailedLogins: 2}},
 		{"telnet: failed, then in, su", "telnet",
-			[]byte("bob\r\x00x\r\x00bob\r\x00y\r\x00ls\r\x00su -\r\x00"),
+			[]byte("\xff\xfb\x18bob\r\x00x\r\x00bob\r\x00y\r\x00ls\r\x00\xff\xfb\x01su -\r\x00"),
 			[]byte("login: Password: \r\nLogin incorrect\r\nlogin: Password: \r\nLast login: Mon Jan 1 on tty1\r\n$ ls\r\nnotes.txt  src  bin\r\n$ su -\r\nPassword: "),
 			Content{LoggedIn: true, FailedLogins: 1, SuAttempted: true}},
 		{"telnet: left at the prompt", "telnet", []byte("\xff\xfb\x18"), []byte("\xff\xfd\x18Debian GNU/Linux 12\r\nlogin: "), Content{}},
@@ -267,6 +267,23 @@ func TestContentCapture(t *testing.T) {
 	}
 	if r := flows[5].Record(); r.Numeric["su_attempted"] != 1 {
 		t.Errorf("telnet record: su_attempted = %g, want 1", r.Numeric["su_attempted"])
+	}
+}
+
+func TestStripIAC(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"\xff\xfd\x18\xff\xfb\x01login: ", "login: "},
+		{"a\xff\xfa\x18\x00xterm\xff\xf0b", "ab"},
+		{"x\xff\xffy", "x\xffy"},
+		{"go\xff\xf9ne", "gone"},
+		{"cut\xff", "cut"},
+		{"cut\xff\xfb", "cut"},
+		{"open\xff\xfa\x18 no end", "open"},
+	} {
+		if got := string(stripIAC([]byte(c.in))); got != c.want {
+			t.Errorf("stripIAC(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/contrast-ml/contrast/data"
 	"github.com/contrast-ml/contrast/internal/atomicfile"
@@ -131,29 +130,11 @@ func embedImages(dir string, sp data.Spec, split string) (embedded, error) {
 
 // threatLine is one JSON Lines record of a threat run's embeddings.
 type threatLine struct {
-	Index     int            `json:"index"`
-	Flow      *flowJSON      `json:"flow,omitempty"`
-	Truth     *truthJSON     `json:"truth,omitempty"`
-	Score     threat.Verdict `json:"score"`
-	Embedding []float32      `json:"embedding"`
-}
-
-// flowJSON identifies a connection read from a capture.
-type flowJSON struct {
-	Proto      string    `json:"proto"`
-	Src        string    `json:"src"` // originator ADDR:PORT (port 0 for ICMP)
-	Dst        string    `json:"dst"` // responder
-	Start      time.Time `json:"start"`
-	DurationS  float64   `json:"duration_s"`
-	Service    string    `json:"service"`
-	Flag       string    `json:"flag"`
-	SrcBytes   int64     `json:"src_bytes"`
-	DstBytes   int64     `json:"dst_bytes"`
-	SrcPackets int       `json:"src_packets"`
-	DstPackets int       `json:"dst_packets"`
-	// The login features read from the payload (see threat.Content).
-	LoggedIn     bool `json:"logged_in"`
-	FailedLogins int  `json:"num_failed_logins,omitempty"`
+	Index     int                 `json:"index"`
+	Flow      *threat.FlowSummary `json:"flow,omitempty"`
+	Truth     *truthJSON          `json:"truth,omitempty"`
+	Score     threat.Verdict      `json:"score"`
+	Embedding []float32           `json:"embedding"`
 }
 
 // truthJSON is the label of an NSL-KDD record.
@@ -216,10 +197,8 @@ func embedThreat(dir string, sp data.Spec) (embedded, error) {
 	return embedded{z: z, rows: tab.Len(), dim: dim, note: note, line: func(i int, emb []float32) any {
 		l := threatLine{Index: i, Score: m.Verdict(scores[i]), Embedding: emb}
 		if flows != nil {
-			f := &flows[i]
-			l.Flow = &flowJSON{Proto: f.Proto, Src: f.Src.String(), Dst: f.Dst.String(), Start: f.Start.UTC(),
-				DurationS: f.Duration().Seconds(), Service: f.Service, Flag: f.Flag, SrcBytes: f.SrcBytes, DstBytes: f.DstBytes,
-				SrcPackets: f.SrcPackets, DstPackets: f.DstPackets, LoggedIn: f.Content.LoggedIn, FailedLogins: f.Content.FailedLogins}
+			sum := flows[i].Summary()
+			l.Flow = &sum
 		} else {
 			l.Truth = &truthJSON{Attack: tab.Attack[i], Category: tab.Category[i].String()}
 		}

@@ -100,10 +100,8 @@ func TestEmbedThreat(t *testing.T) {
 	out := t.TempDir()
 
 	t.Run("empty capture", func(t *testing.T) {
-		// A valid pcap header (little-endian, v2.4, snaplen 65535, Ethernet) and no packets.
 		empty := filepath.Join(out, "empty.pcap")
-		hdr := []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}
-		if err := os.WriteFile(empty, hdr, 0o644); err != nil {
+		if err := os.WriteFile(empty, pcapHeaderOnly(t), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		dst := filepath.Join(out, "empty.jsonl")
@@ -339,6 +337,58 @@ func TestServeThreat(t *testing.T) {
 		t.Errorf("info %s", info)
 	}
 
+	// A capture posted as it is: one verdict per connection, as embed
+	// reports them.
+	for _, capture := range []string{"http.pcap", "dns_icmp.pcap"} {
+		raw, err := os.ReadFile(filepath.Join(threatTestdata, capture))
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, b := post("/v1/score/capture", string(raw))
+		if status != 200 {
+			t.Fatalf("score %s: %d %s", capture, status, b)
+		}
+		var got struct {
+			Scores []threat.FlowVerdict `json:"scores"`
+		}
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		flows, err := threat.ReadPcap(filepath.Join(threatTestdata, capture))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := m.ScoreFlows(flows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Scores) != len(flows) {
+			t.Fatalf("%s: %d verdicts for %d flows", capture, len(got.Scores), len(flows))
+		}
+		for i, v := range got.Scores {
+			w := m.Verdict(want[i])
+			if sum := flows[i].Summary(); v.Flow.Src != sum.Src || v.Flow.Dst != sum.Dst || !v.Flow.Start.Equal(sum.Start) ||
+				v.Flow.Service != sum.Service || v.Flow.LoggedIn != sum.LoggedIn || v.Category != w.Category || math.Abs(v.Anomaly-w.Anomaly) > 1e-9 {
+				t.Fatalf("%s flow %d: served %+v, want %+v and %+v", capture, i, v, sum, w)
+			}
+		}
+	}
+	if !strings.Contains(string(info), `"capture_scorer":true`) {
+		t.Errorf("info %s does not announce POST /v1/score/capture", info)
+	}
+	for _, c := range []struct {
+		name, body, mention string
+	}{
+		{"empty", "", "empty body"},
+		{"not a capture", `{"inputs":[]}`, "pcap"},
+		{"header only", string(pcapHeaderOnly(t)), "no IP flows"},
+	} {
+		status, b := post("/v1/score/capture", c.body)
+		if status != 400 || !strings.Contains(string(b), c.mention) {
+			t.Errorf("capture %s: %d %s, want 400 mentioning %q", c.name, status, b, c.mention)
+		}
+	}
+
 	const web = `"protocol_type":"tcp","service":"http","flag":"SF"`
 	for _, c := range []struct {
 		name, body string
@@ -509,4 +559,11 @@ func TestEmbedImageRun(t *testing.T) {
 			t.Fatalf("line %d: index %d label %d, or its embedding differs from the .npy row", i, l.Index, l.Label)
 		}
 	}
+}
+
+// pcapHeaderOnly is a valid pcap file header (little-endian, v2.4, snaplen
+// 65535, Ethernet) with no packets.
+func pcapHeaderOnly(t *testing.T) []byte {
+	t.Helper()
+	return []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}
 }

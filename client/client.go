@@ -82,6 +82,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 // Do sends a request with a JSON body (nil for none) to path and decodes a
 // 2xx answer into out (unless out is nil). Other answers are *Error.
 func (c *Client) Do(ctx context.Context, method, path string, body []byte, out any) error {
+	return c.do(ctx, method, path, "application/json", body, out)
+}
+
+// do is Do with a body of the given content type.
+func (c *Client) do(ctx context.Context, method, path, contentType string, body []byte, out any) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -91,7 +96,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body []byte, out a
 		return fmt.Errorf("client: %w", err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -208,14 +213,34 @@ func (c *Client) Recommend(ctx context.Context, req, resp any) error {
 // scorer's result type (threat.Verdict for a threat model). A server without
 // a scorer answers an *Error with CodeNotImplemented.
 func (c *Client) Score(ctx context.Context, out any, inputs ...json.RawMessage) error {
-	var resp struct {
-		Scores json.RawMessage `json:"scores"`
-	}
+	var resp scores
 	if err := c.doJSON(ctx, "POST", "/v1/score", map[string]any{"inputs": inputs}, &resp); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(resp.Scores, out); err != nil {
-		return fmt.Errorf("client: decode POST /v1/score: %w", err)
+	return resp.decode("/v1/score", out)
+}
+
+// ScoreCapture sends a pcap or pcapng capture to POST /v1/score/capture and
+// decodes the server's verdicts, one per connection in order of their first
+// packets, into out: a pointer to a slice of the scorer's result type
+// (threat.FlowVerdict for a threat model). A server whose scorer reads no
+// captures answers an *Error with CodeNotImplemented.
+func (c *Client) ScoreCapture(ctx context.Context, out any, capture []byte) error {
+	var resp scores
+	if err := c.do(ctx, "POST", "/v1/score/capture", "application/vnd.tcpdump.pcap", capture, &resp); err != nil {
+		return err
+	}
+	return resp.decode("/v1/score/capture", out)
+}
+
+// scores is the answer of the scoring routes.
+type scores struct {
+	Scores json.RawMessage `json:"scores"`
+}
+
+func (s scores) decode(path string, out any) error {
+	if err := json.Unmarshal(s.Scores, out); err != nil {
+		return fmt.Errorf("client: decode POST %s: %w", path, err)
 	}
 	return nil
 }

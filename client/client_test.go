@@ -116,7 +116,7 @@ func TestScore(t *testing.T) {
 func TestInfoScorer(t *testing.T) {
 	for _, want := range []bool{true, false} {
 		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprintf(w, `{"index":{"kind":"flat","dim":3},"scorer":%v}`, want)
+			fmt.Fprintf(w, `{"index":{"kind":"flat","dim":3},"scorer":%v,"capture_scorer":%v}`, want, want)
 		}))
 		cl, _ := New(hs.URL)
 		info, err := cl.Info(context.Background())
@@ -124,8 +124,34 @@ func TestInfoScorer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Scorer != want {
-			t.Errorf("server says scorer %v, client read %v", want, info.Scorer)
+		if info.Scorer != want || info.CaptureScorer != want {
+			t.Errorf("server says scorer and capture_scorer %v, client read %v and %v", want, info.Scorer, info.CaptureScorer)
 		}
+	}
+}
+
+// TestScoreCapture checks that the capture goes as the raw body, typed as a
+// pcap, and the decoding of the verdicts.
+func TestScoreCapture(t *testing.T) {
+	var got string
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = r.Method + " " + r.URL.Path + " " + r.Header.Get("Content-Type") + " " + string(b)
+		w.Write([]byte(`{"scores":[{"flow":{"service":"http"},"anomaly":0.2},{"flow":{"service":"domain_u"},"anomaly":0.4}]}`))
+	}))
+	defer hs.Close()
+	cl, _ := New(hs.URL)
+	var verdicts []struct {
+		Flow    struct{ Service string } `json:"flow"`
+		Anomaly float64                  `json:"anomaly"`
+	}
+	if err := cl.ScoreCapture(context.Background(), &verdicts, []byte("\xd4\xc3\xb2\xa1rest")); err != nil {
+		t.Fatal(err)
+	}
+	if want := "POST /v1/score/capture application/vnd.tcpdump.pcap \xd4\xc3\xb2\xa1rest"; got != want {
+		t.Errorf("request %q, want %q", got, want)
+	}
+	if len(verdicts) != 2 || verdicts[0].Flow.Service != "http" || verdicts[1].Anomaly != 0.4 {
+		t.Errorf("decoded %+v", verdicts)
 	}
 }

@@ -100,7 +100,9 @@ type Info struct {
 	Verifier    bool       `json:"verifier"`
 	Recommender bool       `json:"recommender"`
 	Scorer      bool       `json:"scorer"` // POST /v1/score answers (a threat model)
-	Limits      struct {
+	// CaptureScorer: POST /v1/score/capture answers (a threat model).
+	CaptureScorer bool `json:"capture_scorer"`
+	Limits        struct {
 		MaxBody       int64   `json:"max_body"`
 		MaxBatch      int     `json:"max_batch"`
 		MaxK          int     `json:"max_k"`

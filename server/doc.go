@@ -14,6 +14,7 @@
 //	DELETE /v1/items/{id}   -> {"deleted": 1}
 //	POST   /v1/recommend    passed to Options.Recommender (501 without one)
 //	POST   /v1/score        {"inputs": [INPUT, ...]} -> {"scores": [RESULT, ...]} from the Scorer (501 without one)
+//	POST   /v1/score/capture a pcap or pcapng body -> {"scores": [RESULT, ...]}, one per connection (CaptureScorer; 501 without one)
 //	GET    /v1/info         index, model, limits, auth
 //	GET    /healthz         {"status": "ok", "items": N}
 //	GET    /metrics         Prometheus text
@@ -39,7 +40,9 @@
 // sends it the inputs and answers its results, one per input. A Model that
 // also implements Scorer (package threat's Served: connection records in,
 // anomaly score, calibrated threshold, attack verdict and category
-// probabilities out) serves both at once.
+// probabilities out) serves both at once. A Scorer that is also a
+// CaptureScorer reads packet captures too: POST /v1/score/capture sends it
+// the raw body and answers one result per connection.
 //
 // # Errors and limits
 //

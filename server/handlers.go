@@ -45,7 +45,9 @@ type (
 		Verifier    bool       `json:"verifier"`
 		Recommender bool       `json:"recommender"`
 		Scorer      bool       `json:"scorer"`
-		Limits      struct {
+		// CaptureScorer: POST /v1/score/capture answers.
+		CaptureScorer bool `json:"capture_scorer"`
+		Limits        struct {
 			MaxBody       int64   `json:"max_body"`
 			MaxBatch      int     `json:"max_batch"`
 			MaxK          int     `json:"max_k"`
@@ -312,6 +314,21 @@ func (s *Server) score(r *http.Request, body []byte) (any, error) {
 	return scoreResponse{Scores: out}, nil
 }
 
+// scoreCapture passes the body, a packet capture, to the CaptureScorer.
+func (s *Server) scoreCapture(r *http.Request, body []byte) (any, error) {
+	if s.capture == nil {
+		return nil, errorf(CodeNotImplemented, "this server does not score packet captures: serve a threat run")
+	}
+	if len(body) == 0 {
+		return nil, errorf(CodeBadRequest, "empty body: want a pcap or pcapng capture")
+	}
+	out, err := s.capture.ScoreCapture(r.Context(), body)
+	if err != nil {
+		return nil, err
+	}
+	return scoreResponse{Scores: out}, nil
+}
+
 func (s *Server) info(*http.Request, []byte) (any, error) {
 	var resp infoResponse
 	if k, ok := s.st.(interface{ Kind() index.Kind }); ok {
@@ -326,6 +343,7 @@ func (s *Server) info(*http.Request, []byte) (any, error) {
 	}
 	resp.Recommender = s.rec != nil
 	resp.Scorer = s.scorer != nil
+	resp.CaptureScorer = s.capture != nil
 	l := s.lim
 	resp.Limits.MaxBody, resp.Limits.MaxBatch, resp.Limits.MaxK = l.MaxBody, l.MaxBatch, l.MaxK
 	resp.Limits.TimeoutS, resp.Limits.MaxConcurrent = l.Timeout.Seconds(), l.MaxConcurrent

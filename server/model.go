@@ -67,3 +67,14 @@ type Recommender interface {
 type Scorer interface {
 	Score(ctx context.Context, inputs []json.RawMessage) ([]any, error)
 }
+
+// CaptureScorer answers POST /v1/score/capture: it reads a packet capture,
+// the raw request body (pcap or pcapng), and returns one JSON-encodable
+// result per connection in it, in order; the server sends them as
+// {"scores": [...]}. Errors caused by the capture wrap ErrBadInput. The
+// server's CaptureScorer is its Scorer (or else its Model) when that
+// implements CaptureScorer; without one the route answers 501
+// not_implemented. Implementations must be safe for concurrent use.
+type CaptureScorer interface {
+	ScoreCapture(ctx context.Context, capture []byte) ([]any, error)
+}

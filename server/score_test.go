@@ -148,3 +148,90 @@ func TestScoreEndpoint(t *testing.T) {
 		t.Errorf("internal errors not logged:\n%s", log)
 	}
 }
+
+// lineScorer is a test Scorer and CaptureScorer: a "capture" is lines of
+// text, one result per line; a capture starting with "bad" is rejected, one
+// starting with "oops" fails inside.
+type lineScorer struct{ squareScorer }
+
+func (lineScorer) ScoreCapture(ctx context.Context, capture []byte) ([]any, error) {
+	s := string(capture)
+	switch {
+	case strings.HasPrefix(s, "bad"):
+		return nil, fmt.Errorf("%w: capture: bad magic", server.ErrBadInput)
+	case strings.HasPrefix(s, "oops"):
+		return nil, fmt.Errorf("reader: /private/state corrupt")
+	}
+	var out []any
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		out = append(out, map[string]any{"line": l})
+	}
+	return out, ctx.Err()
+}
+
+// TestScoreCaptureEndpoint checks POST /v1/score/capture: the raw body
+// passed to the CaptureScorer (the Scorer, found on the Model too), its
+// results in order, /v1/info's capture_scorer, 501 for a scorer that reads no
+// captures, and the errors.
+func TestScoreCaptureEndpoint(t *testing.T) {
+	const dim = 4
+	db := openDB(t, index.KindFlat, dim)
+	lim := server.Limits{MaxBody: 500}
+	capture := start(t, server.Options{Index: db, Scorer: lineScorer{}, Limits: lim})
+	viaModel := start(t, server.Options{Index: db, Model: struct {
+		*wordModel
+		lineScorer
+	}{&wordModel{dim: dim}, lineScorer{}}, Limits: lim})
+	recordsOnly := start(t, server.Options{Index: db, Scorer: squareScorer{}, Limits: lim})
+
+	for _, ts := range []*testServer{capture, viaModel} {
+		status, v := post(t, ts.url, "/v1/score/capture", "a\nb\n")
+		want := map[string]any{"scores": []any{map[string]any{"line": "a"}, map[string]any{"line": "b"}}}
+		if status != 200 || !reflect.DeepEqual(v, want) {
+			t.Fatalf("score capture: %d %v, want 200 %v", status, v, want)
+		}
+	}
+	for _, c := range []struct {
+		ts   *testServer
+		want bool
+	}{{capture, true}, {viaModel, true}, {recordsOnly, false}} {
+		resp, err := http.Get(c.ts.url + "/v1/info")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var info struct {
+			CaptureScorer bool `json:"capture_scorer"`
+		}
+		json.NewDecoder(resp.Body).Decode(&info)
+		resp.Body.Close()
+		if info.CaptureScorer != c.want {
+			t.Errorf("/v1/info capture_scorer = %v, want %v", info.CaptureScorer, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		ts      *testServer
+		body    string
+		status  int
+		code    string
+		mention string
+	}{
+		{"no capture scorer", recordsOnly, "a", 501, "not_implemented", "packet captures"},
+		{"empty body", capture, "", 400, "bad_request", "empty body"},
+		{"rejected capture", capture, "bad", 400, "bad_request", "bad magic"},
+		{"scorer fails", capture, "oops", 500, "internal", "request"},
+		{"body too large", capture, strings.Repeat("a\n", 300), 413, "too_large", "500"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			status, v := post(t, c.ts.url, "/v1/score/capture", c.body)
+			e, _ := v["error"].(map[string]any)
+			msg, _ := e["message"].(string)
+			if status != c.status || e["code"] != c.code || !strings.Contains(msg, c.mention) {
+				t.Fatalf("got %d %v, want %d %s mentioning %q", status, v, c.status, c.code, c.mention)
+			}
+			if strings.Contains(msg, "private") {
+				t.Fatalf("internal detail sent: %q", msg)
+			}
+		})
+	}
+}

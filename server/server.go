@@ -34,6 +34,7 @@ type Server struct {
 	model   Model
 	rec     Recommender
 	scorer  Scorer
+	capture CaptureScorer
 	lim     Limits
 	log     *slog.Logger
 	reg     *prometheus.Registry
@@ -82,6 +83,7 @@ func New(opt Options) (*Server, error) {
 	if s.scorer = opt.Scorer; s.scorer == nil {
 		s.scorer, _ = opt.Model.(Scorer)
 	}
+	s.capture, _ = s.scorer.(CaptureScorer)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -111,6 +113,7 @@ func (s *Server) routes() []route {
 		{method: "DELETE", path: "/v1/items/{id}", fn: s.deleteItem, write: true},
 		{method: "POST", path: "/v1/recommend", fn: s.recommend},
 		{method: "POST", path: "/v1/score", fn: s.score},
+		{method: "POST", path: "/v1/score/capture", fn: s.scoreCapture},
 		{method: "GET", path: "/v1/info", fn: s.info},
 		{method: "GET", path: "/healthz", raw: http.HandlerFunc(s.healthz)},
 		{method: "GET", path: "/metrics", raw: promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})},

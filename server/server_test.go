@@ -255,7 +255,7 @@ func TestEndpoints(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, route := range []string{"POST /v1/embed", "POST /v1/search", "POST /v1/similarity", "PUT /v1/items", "GET /v1/items/{id}",
-			"DELETE /v1/items/{id}", "POST /v1/recommend", "POST /v1/score", "GET /v1/info", "GET /healthz", "GET /metrics", "GET /openapi.yaml"} {
+			"DELETE /v1/items/{id}", "POST /v1/recommend", "POST /v1/score", "POST /v1/score/capture", "GET /v1/info", "GET /healthz", "GET /metrics", "GET /openapi.yaml"} {
 			method, path, _ := strings.Cut(route, " ")
 			if _, ok := doc.Paths[path][strings.ToLower(method)]; !ok {
 				t.Errorf("openapi.yaml does not describe %s", route)

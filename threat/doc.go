@@ -68,8 +68,10 @@
 // /v1/search and /v1/items and scores them at POST /v1/score. A record is a
 // flat JSON object of NSL-KDD's 41 fields by name (DecodeRecord: strict about
 // names, types and ranges); the answer per record is a Verdict (anomaly,
-// threshold, novel, is_attack, category, probs). `contrast embed --data
-// pcap:FILE` writes the same verdicts with each flow's 5-tuple.
+// threshold, novel, is_attack, category, probs). POST /v1/score/capture
+// takes a pcap or pcapng capture as its body and answers a FlowVerdict per
+// connection (the Verdict and the flow's 5-tuple, times, bytes, service,
+// flag and login features), as `contrast embed --data pcap:FILE` writes them.
 //
 // # Results
 //

@@ -98,6 +98,32 @@ type Flow struct {
 // Duration is End - Start.
 func (f *Flow) Duration() time.Duration { return f.End.Sub(f.Start) }
 
+// FlowSummary names a connection of a capture as `contrast embed` and POST
+// /v1/score/capture report it.
+type FlowSummary struct {
+	Proto      string    `json:"proto"`
+	Src        string    `json:"src"` // originator ADDR:PORT (port 0 for ICMP)
+	Dst        string    `json:"dst"` // responder
+	Start      time.Time `json:"start"`
+	DurationS  float64   `json:"duration_s"`
+	Service    string    `json:"service"`
+	Flag       string    `json:"flag"`
+	SrcBytes   int64     `json:"src_bytes"`
+	DstBytes   int64     `json:"dst_bytes"`
+	SrcPackets int       `json:"src_packets"`
+	DstPackets int       `json:"dst_packets"`
+	// The login features read from the payload (see Content).
+	LoggedIn     bool `json:"logged_in"`
+	FailedLogins int  `json:"num_failed_logins,omitempty"`
+}
+
+// Summary returns f's FlowSummary.
+func (f *Flow) Summary() FlowSummary {
+	return FlowSummary{Proto: f.Proto, Src: f.Src.String(), Dst: f.Dst.String(), Start: f.Start.UTC(),
+		DurationS: f.Duration().Seconds(), Service: f.Service, Flag: f.Flag, SrcBytes: f.SrcBytes, DstBytes: f.DstBytes,
+		SrcPackets: f.SrcPackets, DstPackets: f.DstPackets, LoggedIn: f.Content.LoggedIn, FailedLogins: f.Content.FailedLogins}
+}
+
 // flowState is a flow being assembled.
 type flowState struct {
 	Flow

@@ -72,7 +72,7 @@ func DecodePcap(r io.ReadSeeker) (flows []Flow, err error) {
 	} else {
 		pr, err := pcapgo.NewReader(r)
 		if err != nil {
-			return nil, fmt.Errorf("pcap: %w", err)
+			return nil, fmt.Errorf("pcap: not a pcap or pcapng capture: %w", err)
 		}
 		pr.SetSnaplen(maxSnaplen)
 		src = pcapSource{pr}

@@ -193,10 +193,19 @@ func (m *Model) Verdict(s Score) Verdict {
 	return v
 }
 
+// FlowVerdict is the answer of POST /v1/score/capture for one connection of
+// the capture: which connection, and its Verdict.
+type FlowVerdict struct {
+	Flow FlowSummary `json:"flow"`
+	Verdict
+}
+
 // Served adapts a Model to package server: it is a server.Model (Embed of
 // JSON records, DecodeRecord, into the classifier's L2-normalised
-// representations) and a server.Scorer (POST /v1/score answers one Verdict
-// per record). Forward passes run one at a time.
+// representations), a server.Scorer (POST /v1/score answers one Verdict per
+// record) and a server.CaptureScorer (POST /v1/score/capture answers one
+// FlowVerdict per connection of a pcap or pcapng capture). Forward passes
+// run one at a time.
 type Served struct {
 	m  *Model
 	mu sync.Mutex
@@ -272,6 +281,31 @@ func (s *Served) Score(ctx context.Context, inputs []json.RawMessage) ([]any, er
 	out := make([]any, len(scores))
 	for i, sc := range scores {
 		out[i] = s.m.Verdict(sc)
+	}
+	return out, nil
+}
+
+// ScoreCapture returns one FlowVerdict per connection of a pcap or pcapng
+// capture, in order of their first packets.
+func (s *Served) ScoreCapture(ctx context.Context, capture []byte) ([]any, error) {
+	flows, err := DecodePcap(bytes.NewReader(capture))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", server.ErrBadInput, err)
+	}
+	if len(flows) == 0 {
+		return nil, fmt.Errorf("%w: the capture holds no IP flows", server.ErrBadInput)
+	}
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
+	scores, err := s.m.ScoreFlows(flows)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(scores))
+	for i, sc := range scores {
+		out[i] = FlowVerdict{Flow: flows[i].Summary(), Verdict: s.m.Verdict(sc)}
 	}
 	return out, nil
 }

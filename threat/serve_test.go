@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -274,7 +275,28 @@ func TestServedCaptures(t *testing.T) {
 					t.Fatalf("flow %d: served %+v, ScoreFlows %+v", i, got[i], w)
 				}
 			}
+			raw, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole, err := s.ScoreCapture(context.Background(), raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want {
+				if w := (FlowVerdict{Flow: flows[i].Summary(), Verdict: m.Verdict(want[i])}); !reflect.DeepEqual(whole[i], w) {
+					t.Fatalf("flow %d of the capture: served %+v, ScoreFlows %+v", i, whole[i], w)
+				}
+			}
+			if len(whole) != len(want) {
+				t.Fatalf("%d verdicts for the capture's %d flows", len(whole), len(want))
+			}
 		})
+	}
+	for _, bad := range [][]byte{[]byte("GET / HTTP/1.1\r\n"), {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}} {
+		if _, err := s.ScoreCapture(context.Background(), bad); !errors.Is(err, server.ErrBadInput) {
+			t.Errorf("capture %q: error %v, want a bad input", bad, err)
+		}
 	}
 }
 

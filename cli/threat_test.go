@@ -339,7 +339,7 @@ func TestServeThreat(t *testing.T) {
 
 	// A capture posted as it is: one verdict per connection, as embed
 	// reports them.
-	for _, capture := range []string{"http.pcap", "dns_icmp.pcap"} {
+	for _, capture := range []string{"http.pcap"} {
 		raw, err := os.ReadFile(filepath.Join(threatTestdata, capture))
 		if err != nil {
 			t.Fatal(err)
@@ -380,13 +380,18 @@ func TestServeThreat(t *testing.T) {
 		name, body, mention string
 	}{
 		{"empty", "", "empty body"},
-		{"not a capture", `{"inputs":[]}`, "pcap"},
+		{"not a capture", `{"inputs":[]}`, "not a pcap or pcapng capture"},
 		{"header only", string(pcapHeaderOnly(t)), "no IP flows"},
 	} {
 		status, b := post("/v1/score/capture", c.body)
 		if status != 400 || !strings.Contains(string(b), c.mention) {
 			t.Errorf("capture %s: %d %s, want 400 mentioning %q", c.name, status, b, c.mention)
 		}
+	}
+	if raw, err := os.ReadFile(filepath.Join(threatTestdata, "dns_icmp.pcap")); err != nil {
+		t.Fatal(err)
+	} else if status, b := post("/v1/score/capture", string(raw)); status != 413 || !strings.Contains(string(b), "17 connections, more than the batch limit of 4") {
+		t.Errorf("17 connections with --max-batch 4: %d %s, want 413", status, b)
 	}
 
 	const web = `"protocol_type":"tcp","service":"http","flag":"SF"`

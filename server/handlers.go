@@ -322,7 +322,7 @@ func (s *Server) scoreCapture(r *http.Request, body []byte) (any, error) {
 	if len(body) == 0 {
 		return nil, errorf(CodeBadRequest, "empty body: want a pcap or pcapng capture")
 	}
-	out, err := s.capture.ScoreCapture(r.Context(), body)
+	out, err := s.capture.ScoreCapture(r.Context(), body, s.lim.MaxBatch)
 	if err != nil {
 		return nil, err
 	}

@@ -71,10 +71,12 @@ type Scorer interface {
 // CaptureScorer answers POST /v1/score/capture: it reads a packet capture,
 // the raw request body (pcap or pcapng), and returns one JSON-encodable
 // result per connection in it, in order; the server sends them as
-// {"scores": [...]}. Errors caused by the capture wrap ErrBadInput. The
-// server's CaptureScorer is its Scorer (or else its Model) when that
-// implements CaptureScorer; without one the route answers 501
-// not_implemented. Implementations must be safe for concurrent use.
+// {"scores": [...]}. A capture of more than limit connections (the server's
+// MaxBatch) is refused with an *Error of CodeTooLarge before any is scored;
+// other errors caused by the capture wrap ErrBadInput. The server's
+// CaptureScorer is its Scorer (or else its Model) when that implements
+// CaptureScorer; without one the route answers 501 not_implemented.
+// Implementations must be safe for concurrent use.
 type CaptureScorer interface {
-	ScoreCapture(ctx context.Context, capture []byte) ([]any, error)
+	ScoreCapture(ctx context.Context, capture []byte, limit int) ([]any, error)
 }

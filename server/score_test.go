@@ -154,8 +154,11 @@ func TestScoreEndpoint(t *testing.T) {
 // starting with "oops" fails inside.
 type lineScorer struct{ squareScorer }
 
-func (lineScorer) ScoreCapture(ctx context.Context, capture []byte) ([]any, error) {
+func (lineScorer) ScoreCapture(ctx context.Context, capture []byte, limit int) ([]any, error) {
 	s := string(capture)
+	if n := strings.Count(strings.TrimSpace(s), "\n") + 1; n > limit {
+		return nil, &server.Error{Code: server.CodeTooLarge, Message: fmt.Sprintf("%d lines, more than %d", n, limit)}
+	}
 	switch {
 	case strings.HasPrefix(s, "bad"):
 		return nil, fmt.Errorf("%w: capture: bad magic", server.ErrBadInput)
@@ -176,7 +179,7 @@ func (lineScorer) ScoreCapture(ctx context.Context, capture []byte) ([]any, erro
 func TestScoreCaptureEndpoint(t *testing.T) {
 	const dim = 4
 	db := openDB(t, index.KindFlat, dim)
-	lim := server.Limits{MaxBody: 500}
+	lim := server.Limits{MaxBody: 500, MaxBatch: 3}
 	capture := start(t, server.Options{Index: db, Scorer: lineScorer{}, Limits: lim})
 	viaModel := start(t, server.Options{Index: db, Model: struct {
 		*wordModel
@@ -221,6 +224,7 @@ func TestScoreCaptureEndpoint(t *testing.T) {
 		{"rejected capture", capture, "bad", 400, "bad_request", "bad magic"},
 		{"scorer fails", capture, "oops", 500, "internal", "request"},
 		{"body too large", capture, strings.Repeat("a\n", 300), 413, "too_large", "500"},
+		{"too many connections", capture, "a\nb\nc\nd", 413, "too_large", "more than 3"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			status, v := post(t, c.ts.url, "/v1/score/capture", c.body)

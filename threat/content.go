@@ -2,6 +2,7 @@ package threat
 
 import (
 	"bytes"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -348,12 +349,13 @@ func extendedPort(s string) (uint16, bool) {
 // FTP data connections by KDD's convention but not by their responder's
 // port: those from port 20 (active mode) and those to a port that an FTP
 // control connection between the same hosts, open at the time, announced
-// for data (Flow.ftpPorts, see ftpDataPorts).
+// for data (Flow.ftpPorts, see ftpDataPorts). A renamed connection's content
+// features are cleared: inheritFTPLogins sets its login.
 func ftpDataServices(flows []Flow) {
-	var ctrl []*Flow
+	ctrl := map[hostPair][]*Flow{}
 	for i := range flows {
 		if c := &flows[i]; c.ftpPorts[0] != nil || c.ftpPorts[1] != nil {
-			ctrl = append(ctrl, c)
+			ctrl[pairOf(c)] = append(ctrl[pairOf(c)], c)
 		}
 	}
 	for i := range flows {
@@ -361,24 +363,38 @@ func ftpDataServices(flows []Flow) {
 		if f.Proto != "tcp" || f.Service == "ftp" || f.Service == "ftp_data" {
 			continue
 		}
-		if f.Src.Port() == 20 && (f.Service == "other" || f.Service == "private") {
-			f.Service = "ftp_data"
-			continue
-		}
-		for _, c := range ctrl {
-			if f.Start.Before(c.Start) || f.Start.After(c.End) {
-				continue
-			}
-			server, client := c.Dst.Addr(), c.Src.Addr()
-			switch {
-			case f.Src.Addr() == client && f.Dst.Addr() == server && slices.Contains(c.ftpPorts[0], f.Dst.Port()),
-				f.Src.Addr() == server && f.Dst.Addr() == client && slices.Contains(c.ftpPorts[1], f.Dst.Port()):
-				f.Service = "ftp_data"
-			}
+		if f.Src.Port() == 20 && (f.Service == "other" || f.Service == "private") || announced(f, ctrl[pairOf(f)]) {
+			f.Service, f.Content = "ftp_data", Content{}
 		}
 	}
 }
 
+// announced reports whether one of the FTP control connections ctrl (between
+// f's hosts) was open when f began and announced f's responder port on the
+// side f goes to.
+func announced(f *Flow, ctrl []*Flow) bool {
+	for _, c := range ctrl {
+		if f.Start.Before(c.Start) || f.Start.After(c.End) {
+			continue
+		}
+		if f.Dst.Addr() == c.Dst.Addr() && slices.Contains(c.ftpPorts[0], f.Dst.Port()) ||
+			f.Dst.Addr() == c.Src.Addr() && slices.Contains(c.ftpPorts[1], f.Dst.Port()) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostPair names the two hosts of a connection, in canonical order.
+type hostPair [2]netip.Addr
+
+func pairOf(f *Flow) hostPair {
+	a, b := f.Src.Addr(), f.Dst.Addr()
+	if b.Less(a) {
+		a, b = b, a
+	}
+	return hostPair{a, b}
+}
 // stripIAC returns b without its telnet commands (RFC 854): IAC (0xFF) and a
 // command byte, with an option byte after WILL, WONT, DO and DONT, and a
 // subnegotiation (IAC SB) up to IAC SE; IAC IAC stands for a 0xFF data byte.

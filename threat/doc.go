@@ -70,8 +70,9 @@
 // names, types and ranges); the answer per record is a Verdict (anomaly,
 // threshold, novel, is_attack, category, probs). POST /v1/score/capture
 // takes a pcap or pcapng capture as its body and answers a FlowVerdict per
-// connection (the Verdict and the flow's 5-tuple, times, bytes, service,
-// flag and login features), as `contrast embed --data pcap:FILE` writes them.
+// connection: the Verdict beside the connection (5-tuple, times, bytes,
+// service, flag and login features) as `contrast embed --data pcap:FILE`
+// names it.
 //
 // # Results
 //

@@ -369,18 +369,10 @@ func (a *assembler) flows() []Flow {
 // control connection between the same two hosts was open at its start and
 // logged in.
 func inheritFTPLogins(flows []Flow) {
-	type hosts [2]netip.Addr
-	pair := func(f *Flow) hosts {
-		a, b := f.Src.Addr(), f.Dst.Addr()
-		if b.Less(a) {
-			a, b = b, a
-		}
-		return hosts{a, b}
-	}
-	control := map[hosts][]*Flow{}
+	control := map[hostPair][]*Flow{}
 	for i := range flows {
 		if f := &flows[i]; f.Service == "ftp" && f.Content.LoggedIn {
-			control[pair(f)] = append(control[pair(f)], f)
+			control[pairOf(f)] = append(control[pairOf(f)], f)
 		}
 	}
 	for i := range flows {
@@ -388,9 +380,10 @@ func inheritFTPLogins(flows []Flow) {
 		if f.Service != "ftp_data" {
 			continue
 		}
-		for _, c := range control[pair(f)] {
+		for _, c := range control[pairOf(f)] {
 			if !f.Start.Before(c.Start) && !f.Start.After(c.End) {
 				f.Content.LoggedIn = true
+				break
 			}
 		}
 	}

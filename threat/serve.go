@@ -286,14 +286,19 @@ func (s *Served) Score(ctx context.Context, inputs []json.RawMessage) ([]any, er
 }
 
 // ScoreCapture returns one FlowVerdict per connection of a pcap or pcapng
-// capture, in order of their first packets.
-func (s *Served) ScoreCapture(ctx context.Context, capture []byte) ([]any, error) {
+// capture, in order of their first packets; a capture of more than limit
+// connections is refused (server.CodeTooLarge) before any is scored.
+func (s *Served) ScoreCapture(ctx context.Context, capture []byte, limit int) ([]any, error) {
 	flows, err := DecodePcap(bytes.NewReader(capture))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", server.ErrBadInput, err)
 	}
-	if len(flows) == 0 {
+	switch {
+	case len(flows) == 0:
 		return nil, fmt.Errorf("%w: the capture holds no IP flows", server.ErrBadInput)
+	case len(flows) > limit:
+		return nil, &server.Error{Code: server.CodeTooLarge,
+			Message: fmt.Sprintf("the capture holds %d connections, more than the batch limit of %d", len(flows), limit)}
 	}
 	if err := s.lock(ctx); err != nil {
 		return nil, err

@@ -279,7 +279,7 @@ func TestServedCaptures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			whole, err := s.ScoreCapture(context.Background(), raw)
+			whole, err := s.ScoreCapture(context.Background(), raw, len(flows))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -294,9 +294,17 @@ func TestServedCaptures(t *testing.T) {
 		})
 	}
 	for _, bad := range [][]byte{[]byte("GET / HTTP/1.1\r\n"), {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}} {
-		if _, err := s.ScoreCapture(context.Background(), bad); !errors.Is(err, server.ErrBadInput) {
+		if _, err := s.ScoreCapture(context.Background(), bad, 10); !errors.Is(err, server.ErrBadInput) {
 			t.Errorf("capture %q: error %v, want a bad input", bad, err)
 		}
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "dns_icmp.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e *server.Error
+	if _, err := s.ScoreCapture(context.Background(), raw, 16); !errors.As(err, &e) || e.Code != server.CodeTooLarge || !strings.Contains(e.Message, "17 connections") {
+		t.Errorf("17 connections against a limit of 16: error %v, want too large", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package threat
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/contrast-ml/contrast/data"
@@ -66,6 +67,63 @@ type windowCounts struct {
 	srvSamePort                           int
 }
 
+// timeWindow holds the counts of the connections in the time window, by
+// destination host, by service, and by both.
+type timeWindow struct {
+	host    map[netip.Addr]*errCounts
+	srv     map[string]*errCounts
+	hostSrv map[hostService]int
+}
+
+// errCounts counts connections and those with SYN errors and rejections.
+type errCounts struct{ n, serr, rerr int }
+
+type hostService struct {
+	host netip.Addr
+	srv  string
+}
+
+func (e *errCounts) add(f *Flow, d int) {
+	e.n += d
+	if isSError(f.Flag) {
+		e.serr += d
+	}
+	if f.Flag == "REJ" {
+		e.rerr += d
+	}
+}
+
+func (w *timeWindow) move(f *Flow, d int) {
+	if w.host == nil {
+		w.host, w.srv, w.hostSrv = map[netip.Addr]*errCounts{}, map[string]*errCounts{}, map[hostService]int{}
+	}
+	h := f.Dst.Addr()
+	entry(w.host, h).add(f, d)
+	entry(w.srv, f.Service).add(f, d)
+	w.hostSrv[hostService{h, f.Service}] += d
+}
+
+// entry returns m[k], created if absent.
+func entry[K comparable](m map[K]*errCounts, k K) *errCounts {
+	e := m[k]
+	if e == nil {
+		e = new(errCounts)
+		m[k] = e
+	}
+	return e
+}
+
+func (w *timeWindow) enter(f *Flow) { w.move(f, 1) }
+func (w *timeWindow) leave(f *Flow) { w.move(f, -1) }
+
+// counts returns the window's counts relative to cur (which is in it).
+func (w *timeWindow) counts(cur *Flow) windowCounts {
+	h, s := w.host[cur.Dst.Addr()], w.srv[cur.Service]
+	same := w.hostSrv[hostService{cur.Dst.Addr(), cur.Service}]
+	return windowCounts{host: h.n, hostSErr: h.serr, hostRErr: h.rerr, hostSameSrv: same,
+		srv: s.n, srvSErr: s.serr, srvRErr: s.rerr, srvDiffHost: s.n - same}
+}
+
 func (w *windowCounts) add(cur, o *Flow) {
 	sameHost := o.Dst.Addr() == cur.Dst.Addr()
 	sameSrv := o.Service == cur.Service
@@ -100,17 +158,20 @@ func (w *windowCounts) add(cur, o *Flow) {
 }
 
 // computeWindows fills the Window of every flow; flows are sorted by Start.
+// The time window's counts slide with it (each flow enters and leaves once),
+// so a burst of many connections in two seconds costs linear time; the host
+// window is HostWindow flows long and counted afresh.
 func computeWindows(flows []Flow) {
+	var tw timeWindow
 	lo := 0
 	for i := range flows {
 		cur := &flows[i]
+		tw.enter(cur)
 		for flows[lo].Start.Before(cur.Start.Add(-TimeWindow)) {
+			tw.leave(&flows[lo])
 			lo++
 		}
-		var t windowCounts
-		for j := lo; j <= i; j++ {
-			t.add(cur, &flows[j])
-		}
+		t := tw.counts(cur)
 		var h windowCounts
 		for j := max(0, i-HostWindow+1); j <= i; j++ {
 			h.add(cur, &flows[j])

@@ -395,6 +395,7 @@ func pairOf(f *Flow) hostPair {
 	}
 	return hostPair{a, b}
 }
+
 // stripIAC returns b without its telnet commands (RFC 854): IAC (0xFF) and a
 // command byte, with an option byte after WILL, WONT, DO and DONT, and a
 // subnegotiation (IAC SB) up to IAC SE; IAC IAC stands for a 0xFF data byte.

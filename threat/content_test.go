@@ -28,7 +28,12 @@ func TestStreamAdd(t *testing.T) {
 		{"in order", []seg{{100, true, ""}, {101, false, "USER a\r\n"}, {109, false, "PASS b\r\n"}}, "USER a\r\nPASS b\r\n", false},
 		{"retransmitted", []seg{{100, true, ""}, {101, false, "abc"}, {101, false, "abc"}, {104, false, "de"}}, "abcde", false},
 		{"overlapping", []seg{{100, true, ""}, {101, false, "abc"}, {102, false, "bcdef"}}, "abcdef", false},
-		{"gap stops", []seg{{100, true, ""}, {101, false, "abc"}, {110, false, "xyz"}, {104, false, "de"}}, "abc", true},
+		{"reordered", []seg{{100, true, ""}, {104, false, "de"}, {101, false, "abc"}, {106, false, "f"}}, "abcdef", false},
+		{"a hole never filled", []seg{{100, true, ""}, {101, false, "abc"}, {110, false, "xyz"}, {104, false, "de"}}, "abcde", false},
+		{"a hole past maxPending", []seg{{100, true, ""}, {101, false, "abc"}, {110, false, strings.Repeat("x", maxPending+1)}, {104, false, "de"}}, "abc", true},
+		{"old short retransmission", []seg{{100, true, ""}, {101, false, "abcdef"}, {101, false, "ab"}}, "abcdef", false},
+		{"a new SYN before data", []seg{{100, true, ""}, {5000, true, ""}, {5001, false, "ab"}}, "ab", false},
+		{"data on the SYN", []seg{{100, true, "hi"}, {103, false, "!"}}, "hi!", false},
 		{"no SYN seen", []seg{{5000, false, "mid"}, {5003, false, "way"}}, "midway", false},
 		{"wrapping", []seg{{top, true, ""}, {top + 1, false, "abcd"}, {top + 5, false, "ef"}}, "abcdef", false},
 	}
@@ -69,6 +74,35 @@ func TestContentParsers(t *testing.T) {
 			Content{FailedLogins: 1}},
 		{"ftp: a user, not a guest", "ftp", crlf("USER bob", "PASS x"), crlf("220 ready", "331 password", "230 ok"),
 			Content{LoggedIn: true}},
+		{"ftp: 530 to a command before the login, then in", "ftp",
+			crlf("LIST", "USER bob", "PASS x"), crlf("220 ready", "530 Please login with USER and PASS.", "331 password", "230 ok"),
+			Content{LoggedIn: true}},
+		{"ftp: a second USER refused after a guest login", "ftp",
+			crlf("USER anonymous", "PASS a@b", "USER bob"), crlf("220 ready", "331 ok", "230 ok", "530 Can't change from guest user."),
+			Content{LoggedIn: true, GuestLogin: true}},
+		{"ftp: a multi-line welcome", "ftp",
+			crlf("USER ftp", "PASS x", "STOR a"), crlf("220-Hello", "220 ready", "331 ok", "230-Welcome", "230-Be nice", "230 Login successful.", "553 Could not create file."),
+			Content{LoggedIn: true, GuestLogin: true}},
+		{"ftp: an anonymous login refused is no guest login", "ftp",
+			crlf("USER anonymous", "PASS x"), crlf("220 ready", "331 ok", "530 Login incorrect."),
+			Content{FailedLogins: 1}},
+		{"pop3: CAPA and a multi-line answer first, then in", "pop_3",
+			crlf("CAPA", "USER bob", "PASS a", "LIST", "STAT"),
+			crlf("+OK ready", "+OK Capability list follows", "USER", "SASL PLAIN", ".", "+OK", "+OK in", "+OK 1 messages", "1 120", ".", "+OK 1 120"),
+			Content{LoggedIn: true}},
+		{"pop3: AUTH PLAIN with a continuation, refused", "pop_3",
+			crlf("AUTH PLAIN", "AGJvYgB4", "QUIT"), crlf("+OK ready", "+ ", "-ERR authentication failed", "+OK bye"),
+			Content{FailedLogins: 1}},
+		{"pop3: STLS ends what can be read", "pop_3",
+			crlf("STLS", "\x16\x03\x01"), crlf("+OK Begin TLS", "-ERR garbage"),
+			Content{}},
+		{"imap: a reused tag answers its oldest command", "imap4",
+			crlf("a LOGIN bob x", "a SELECT inbox"), crlf("* OK ready", "a NO bad", "a OK selected"),
+			Content{FailedLogins: 1}},
+		{"imap: AUTHENTICATE", "imap4",
+			crlf("t1 AUTHENTICATE PLAIN", "AGJvYgB4"), crlf("* OK ready", "+ ", "t1 OK done"),
+			Content{LoggedIn: true}},
+		{"imap: PREAUTH", "imap4", crlf("t1 SELECT inbox"), crlf("* PREAUTH ready", "t1 OK"), Content{LoggedIn: true}},
 		{"pop3: two failures, then in", "pop_3",
 			crlf("USER bob", "PASS a", "USER bob", "PASS b", "USER bob", "PASS c", "STAT", "QUIT"),
 			crlf("+OK ready", "+OK", "-ERR bad", "+OK", "-ERR bad", "+OK", "+OK in", "+OK 2 320", "+OK bye"),
@@ -86,6 +120,15 @@ func TestContentParsers(t *testing.T) {
 			[]byte("login: Password: \r\nLogin incorrect\r\nlogin: Password: \r\nLast login: Mon Jan 1 on tty1\r\n$ ls\r\nnotes.txt  src  bin\r\n$ su -\r\nPassword: "),
 			Content{LoggedIn: true, FailedLogins: 1, SuAttempted: true}},
 		{"telnet: left at the prompt", "telnet", []byte("\xff\xfb\x18"), []byte("\xff\xfd\x18Debian GNU/Linux 12\r\nlogin: "), Content{}},
+		{"telnet: a name typed, no password", "telnet", []byte("bob\r\x00"),
+			[]byte("login: Password: " + strings.Repeat("x", 80)), Content{}},
+		{"telnet: su by path, after sudo, and typed with a correction", "telnet",
+			[]byte("bob\r\x00pw\r\x00sx\x7fu\r\x00"), []byte("login: Password: \r\n$ su\r\nPassword: "), Content{LoggedIn: true, SuAttempted: true}},
+		{"telnet: sudo /bin/su", "telnet", []byte("bob\r\npw\r\nsudo /bin/su -\r\n"), []byte("login: Password: \r\n$ "), Content{LoggedIn: true, SuAttempted: true}},
+		{"telnet: su as an argument does not count", "telnet", []byte("bob\r\npw\r\nman su\r\n"), []byte("login: Password: \r\n$ "), Content{LoggedIn: true}},
+		{"rlogin: trusted, no password", "login", []byte("\x00bob\x00bob\x00xterm/38400\x00su\n"), []byte("\x00Last login: today\r\n$ su\r\nPassword: "),
+			Content{LoggedIn: true, SuAttempted: true}},
+		{"rlogin: asked for a password, none typed", "login", []byte("\x00bob\x00bob\x00xterm/38400\x00"), []byte("\x00Password: "), Content{}},
 		{"http: established with a reply", "http", crlf("GET / HTTP/1.1"), crlf("HTTP/1.1 200 OK"), Content{LoggedIn: true}},
 		{"finger: never logged in", "finger", crlf("bob"), crlf("Login: bob"), Content{}},
 	}
@@ -100,6 +143,11 @@ func TestContentParsers(t *testing.T) {
 		if got := inspectContent(f, nil, nil); got.LoggedIn {
 			t.Errorf("http %s without responder bytes: logged in", flag)
 		}
+	}
+	// A telnet exchange on a connection never established is not read.
+	f := &Flow{Service: "telnet", Flag: "S0", SrcBytes: 10, DstBytes: 100}
+	if got := inspectContent(f, []byte("bob\r\npw\r\nsu\r\n"), []byte(strings.Repeat("$ ", 50))); got != (Content{}) {
+		t.Errorf("telnet S0: %+v, want nothing", got)
 	}
 }
 
@@ -175,6 +223,7 @@ func contentCapture(t testing.TB) *capture {
 	ftp.send(true, "PASV\r\n")
 	ftp.send(false, "227 Entering Passive Mode (192,168,1,2,195,203).\r\n")
 	ftp.send(true, "RETR a.txt\r\n")
+	ftp.send(false, "150 Opening BINARY mode data connection.\r\n")
 	data := &session{c: c, cli: hostA, srv: hostB, cport: 41001, prt: 50123, cseq: 100, sseq: 200, at: ftp.at}
 	data.open()
 	data.send(false, "file contents")
@@ -182,6 +231,7 @@ func contentCapture(t testing.TB) *capture {
 	// An active-mode upload: the client announces port 41002 (160*256+42),
 	// the server connects to it (from a port other than 20).
 	ftp.at = data.at
+	ftp.send(false, "226 Transfer complete.\r\n")
 	ftp.send(true, "PORT 10,0,0,1,160,42\r\n")
 	ftp.send(false, "200 ok\r\n")
 	active := &session{c: c, cli: hostB, srv: hostA, cport: 2020, prt: 41002, cseq: 300, sseq: 400, at: ftp.at}
@@ -229,6 +279,16 @@ func contentCapture(t testing.TB) *capture {
 	lost.send(true, "USER bob\r\nPASS x\r\n")
 	lost.send(false, "230 in\r\n")
 	lost.close()
+
+	// After the first FTP session closed: a connection to the port it
+	// announced is not its data connection, and one from port 20 is
+	// ftp_data but not logged in.
+	late := &session{c: c, cli: hostA, srv: hostB, cport: 41010, prt: 50123, cseq: 1, sseq: 1, at: lost.at}
+	late.open()
+	late.close()
+	late20 := &session{c: c, cli: hostB, srv: hostA, cport: 20, prt: 41011, cseq: 1, sseq: 1, at: late.at}
+	late20.open()
+	late20.close()
 	return c
 }
 
@@ -250,6 +310,8 @@ func TestContentCapture(t *testing.T) {
 		// su's failure is not a failed login.
 		{"telnet", Content{LoggedIn: true, FailedLogins: 1, SuAttempted: true}},
 		{"ftp", Content{}},
+		{"other", Content{}},
+		{"ftp_data", Content{}},
 	}
 	if len(flows) != len(want) {
 		t.Fatalf("%d flows, want %d", len(flows), len(want))

@@ -34,6 +34,8 @@ func TestStreamAdd(t *testing.T) {
 		{"old short retransmission", []seg{{100, true, ""}, {101, false, "abcdef"}, {101, false, "ab"}}, "abcdef", false},
 		{"a new SYN before data", []seg{{100, true, ""}, {5000, true, ""}, {5001, false, "ab"}}, "ab", false},
 		{"data on the SYN", []seg{{100, true, "hi"}, {103, false, "!"}}, "hi!", false},
+		{"an early segment captured twice", []seg{{100, true, ""}, {200, false, strings.Repeat("y", 9000)}, {200, false, strings.Repeat("y", 9000)},
+			{101, false, strings.Repeat("x", 99)}}, strings.Repeat("x", 99) + strings.Repeat("y", 9000), false},
 		{"no SYN seen", []seg{{5000, false, "mid"}, {5003, false, "way"}}, "midway", false},
 		{"wrapping", []seg{{top, true, ""}, {top + 1, false, "abcd"}, {top + 5, false, "ef"}}, "abcdef", false},
 	}
@@ -128,6 +130,10 @@ func TestContentParsers(t *testing.T) {
 		{"telnet: su as an argument does not count", "telnet", []byte("bob\r\npw\r\nman su\r\n"), []byte("login: Password: \r\n$ "), Content{LoggedIn: true}},
 		{"rlogin: trusted, no password", "login", []byte("\x00bob\x00bob\x00xterm/38400\x00su\n"), []byte("\x00Last login: today\r\n$ su\r\nPassword: "),
 			Content{LoggedIn: true, SuAttempted: true}},
+		{"rlogin: refused", "login", []byte("\x00bob\x00bob\x00xterm/38400\x00"), []byte("\x01rlogind: Permission denied.\r\n"), Content{}},
+		{"telnet: sudo with options", "telnet", []byte("bob\r\npw\r\nsudo -u root su\r\nsudo -i\r\n"), []byte("login: Password: \r\n$ "), Content{LoggedIn: true, SuAttempted: true}},
+		{"pop3: AUTH alone lists the mechanisms", "pop_3", crlf("AUTH", "QUIT"), crlf("+OK ready", "+OK", "PLAIN", ".", "+OK bye"), Content{}},
+		{"imap: PREAUTH later is not the greeting", "imap4", crlf("t1 NOOP"), crlf("* OK ready", "* PREAUTH odd", "t1 OK"), Content{}},
 		{"rlogin: asked for a password, none typed", "login", []byte("\x00bob\x00bob\x00xterm/38400\x00"), []byte("\x00Password: "), Content{}},
 		{"http: established with a reply", "http", crlf("GET / HTTP/1.1"), crlf("HTTP/1.1 200 OK"), Content{LoggedIn: true}},
 		{"finger: never logged in", "finger", crlf("bob"), crlf("Login: bob"), Content{}},
@@ -380,4 +386,81 @@ func FuzzInspectContent(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzStream cuts a payload into segments by the fuzzer's bytes and delivers
+// them in an order, with copies, that the bytes choose too, after a SYN
+// whose sequence number wraps past zero within the payload: what the stream
+// keeps is always a prefix of the payload, and all of it (up to
+// maxInspect) unless the stream reported a gap.
+func FuzzStream(f *testing.F) {
+	f.Add([]byte{3, 1, 4, 1, 5, 9, 2, 6}, uint16(40))
+	f.Add([]byte{200, 0, 7, 7, 7, 255}, uint16(3000))
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, uint16(100))
+	f.Fuzz(func(t *testing.T, plan []byte, n uint16) {
+		payload := make([]byte, n)
+		for i := range payload {
+			payload[i] = byte(i*7 + i/251)
+		}
+		isn := uint32(1<<32 - 1 - int(n)/2)
+		type seg struct{ off, end int }
+		var segs []seg
+		for off, k := 0, 0; off < len(payload); k++ {
+			size := 1
+			if len(plan) > 0 {
+				size += int(plan[k%len(plan)]) * 3
+			}
+			segs = append(segs, seg{off, min(len(payload), off+size)})
+			off += size
+		}
+		// The plan's bytes also swap segments (local reordering) and copy
+		// some (retransmissions).
+		for k, b := range plan {
+			i, j := k%max(1, len(segs)), int(b)%max(1, len(segs))
+			if j-i <= 4 && i-j <= 4 && len(segs) > 0 {
+				segs[i], segs[j] = segs[j], segs[i]
+			}
+			if b%5 == 0 && len(segs) > 0 {
+				segs = append(segs, segs[int(b)%len(segs)])
+			}
+		}
+		var s stream
+		s.add(isn, true, nil)
+		for _, g := range segs {
+			s.add(isn+1+uint32(g.off), false, payload[g.off:g.end])
+		}
+		if !bytes.Equal(s.buf, payload[:len(s.buf)]) {
+			t.Fatalf("kept %d bytes that are not the payload's prefix", len(s.buf))
+		}
+		if want := min(len(payload), maxInspect); !s.gap && len(s.buf) != want {
+			t.Fatalf("no gap, all delivered, but kept %d of %d bytes (pending %d)", len(s.buf), want, len(s.pending))
+		}
+	})
+}
+
+// TestFTPDataRenameClearsContent: a passive data connection to a port in the
+// X11 range would be logged in by the X11 rule; renamed ftp_data, it takes
+// its session's login instead, here none (the login failed).
+func TestFTPDataRenameClearsContent(t *testing.T) {
+	c := &capture{t: t}
+	ftp := &session{c: c, cli: hostA, srv: hostB, cport: 41000, prt: 21, cseq: 1, sseq: 1}
+	ftp.open()
+	ftp.send(false, "220 ready\r\n")
+	ftp.send(true, "USER bob\r\nPASS x\r\n")
+	ftp.send(false, "331 ok\r\n530 Login incorrect.\r\n")
+	ftp.send(true, "PASV\r\n")
+	ftp.send(false, "227 Entering Passive Mode (10,0,0,2,23,122)\r\n") // port 6010
+	data := &session{c: c, cli: hostA, srv: hostB, cport: 41001, prt: 6010, cseq: 1, sseq: 1, at: ftp.at}
+	data.open()
+	data.send(false, "listing")
+	data.close()
+	ftp.at = data.at
+	ftp.close()
+	flows, err := DecodePcap(bytes.NewReader(c.pcap()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flows) != 2 || flows[1].Service != "ftp_data" || flows[1].Content.LoggedIn || flows[0].Content.FailedLogins != 1 {
+		t.Fatalf("flows %+v, want the data connection ftp_data and not logged in", flows)
+	}
 }

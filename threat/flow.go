@@ -369,22 +369,16 @@ func (a *assembler) flows() []Flow {
 // control connection between the same two hosts was open at its start and
 // logged in.
 func inheritFTPLogins(flows []Flow) {
-	control := map[hostPair][]*Flow{}
+	control := spans[hostPair]{}
 	for i := range flows {
 		if f := &flows[i]; f.Service == "ftp" && f.Content.LoggedIn {
-			control[pairOf(f)] = append(control[pairOf(f)], f)
+			control.add(pairOf(f), f)
 		}
 	}
+	control.index()
 	for i := range flows {
-		f := &flows[i]
-		if f.Service != "ftp_data" {
-			continue
-		}
-		for _, c := range control[pairOf(f)] {
-			if !f.Start.Before(c.Start) && !f.Start.After(c.End) {
-				f.Content.LoggedIn = true
-				break
-			}
+		if f := &flows[i]; f.Service == "ftp_data" && control.open(pairOf(f), f.Start) {
+			f.Content.LoggedIn = true
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ftpGuests are the user names of anonymous FTP.
@@ -153,37 +154,85 @@ func extendedPort(s string) (uint16, bool) {
 // for data (Flow.ftpPorts, see ftpDataPorts). A renamed connection's content
 // features are cleared: inheritFTPLogins sets its login.
 func ftpDataServices(flows []Flow) {
-	ctrl := map[hostPair][]*Flow{}
+	ann := spans[dataEndpoint]{}
 	for i := range flows {
-		if c := &flows[i]; c.ftpPorts[0] != nil || c.ftpPorts[1] != nil {
-			ctrl[pairOf(c)] = append(ctrl[pairOf(c)], c)
+		c := &flows[i]
+		for side, ports := range c.ftpPorts {
+			host := c.Dst.Addr() // the server's ports (PASV), then the client's (PORT)
+			if side == 1 {
+				host = c.Src.Addr()
+			}
+			for _, p := range ports {
+				ann.add(dataEndpoint{pairOf(c), netip.AddrPortFrom(host, p)}, c)
+			}
 		}
 	}
+	ann.index()
 	for i := range flows {
 		f := &flows[i]
 		if f.Proto != "tcp" || f.Service == "ftp" || f.Service == "ftp_data" {
 			continue
 		}
-		if f.Src.Port() == 20 && (f.Service == "other" || f.Service == "private") || announced(f, ctrl[pairOf(f)]) {
+		if f.Src.Port() == 20 && (f.Service == "other" || f.Service == "private") || ann.open(dataEndpoint{pairOf(f), f.Dst}, f.Start) {
 			f.Service, f.Content = "ftp_data", Content{}
 		}
 	}
 }
 
-// announced reports whether one of the FTP control connections ctrl (between
-// f's hosts) was open when f began and announced f's responder port on the
-// side f goes to.
-func announced(f *Flow, ctrl []*Flow) bool {
-	for _, c := range ctrl {
-		if f.Start.Before(c.Start) || f.Start.After(c.End) {
-			continue
-		}
-		if f.Dst.Addr() == c.Dst.Addr() && slices.Contains(c.ftpPorts[0], f.Dst.Port()) ||
-			f.Dst.Addr() == c.Src.Addr() && slices.Contains(c.ftpPorts[1], f.Dst.Port()) {
-			return true
+// dataEndpoint is a data port that an FTP control connection between pair
+// announced.
+type dataEndpoint struct {
+	pair hostPair
+	at   netip.AddrPort
+}
+
+// spans answers, per key, whether one of the connections added under it was
+// open at a given time, in logarithmic time: the connections by start, with
+// the latest end among each prefix.
+type spans[K comparable] map[K]*spanList
+
+type spanList struct {
+	starts, maxEnd []time.Time
+	flows          []*Flow
+}
+
+func (s spans[K]) add(k K, f *Flow) {
+	l := s[k]
+	if l == nil {
+		l = &spanList{}
+		s[k] = l
+	}
+	l.flows = append(l.flows, f)
+}
+
+// index sorts every list by start and computes the running latest end.
+func (s spans[K]) index() {
+	for _, l := range s {
+		slices.SortStableFunc(l.flows, func(a, b *Flow) int { return a.Start.Compare(b.Start) })
+		var end time.Time
+		for _, f := range l.flows {
+			if f.End.After(end) {
+				end = f.End
+			}
+			l.starts, l.maxEnd = append(l.starts, f.Start), append(l.maxEnd, end)
 		}
 	}
-	return false
+}
+
+// open reports whether a connection under k was open at t: started at or
+// before t and ended at or after it.
+func (s spans[K]) open(k K, t time.Time) bool {
+	l := s[k]
+	if l == nil {
+		return false
+	}
+	n, _ := slices.BinarySearchFunc(l.starts, t, func(a, t time.Time) int {
+		if a.After(t) {
+			return 1
+		}
+		return -1
+	})
+	return n > 0 && !l.maxEnd[n-1].Before(t)
 }
 
 // hostPair names the two hosts of a connection, in canonical order.

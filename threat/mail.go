@@ -39,6 +39,9 @@ func pop3Content(orig, resp []byte) Content {
 			break
 		}
 		ok := strings.HasPrefix(st, "+OK")
+		if v == "AUTH" && arg == "" && !auth {
+			v = "CAPA" // AUTH alone lists the mechanisms (RFC 1734), one per line
+		}
 		auth = v == "AUTH" && !ok && !strings.HasPrefix(st, "-ERR")
 		switch {
 		case auth:
@@ -62,7 +65,8 @@ func pop3Content(orig, resp []byte) Content {
 
 // imapContent reads an IMAP session (RFC 3501): each tagged reply answers
 // the oldest command with its tag; OK to LOGIN or AUTHENTICATE logs in, NO
-// to them is a failed login, and a PREAUTH greeting is logged in already.
+// to them is a failed login, and a session whose greeting is PREAUTH is
+// logged in already.
 func imapContent(orig, resp []byte) Content {
 	var c Content
 	pending := map[string][]string{} // tag -> verbs awaiting replies
@@ -72,14 +76,14 @@ func imapContent(orig, resp []byte) Content {
 			pending[tag] = append(pending[tag], v)
 		}
 	}
-	for _, l := range lines(resp) {
+	for i, l := range lines(resp) {
 		tag, rest, ok := strings.Cut(l, " ")
 		if !ok {
 			continue
 		}
 		st, _ := verb(rest)
 		if tag == "*" {
-			c.LoggedIn = c.LoggedIn || st == "PREAUTH"
+			c.LoggedIn = c.LoggedIn || i == 0 && st == "PREAUTH" // the greeting
 			continue
 		}
 		q := pending[tag]

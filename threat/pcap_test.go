@@ -326,24 +326,40 @@ func naiveWindows(flows []Flow) []WindowFeatures {
 func TestWindowsAgainstNaive(t *testing.T) {
 	flags := []string{"SF", "S0", "REJ", "S1", "RSTO", "S3"}
 	services := []string{"http", "ftp", "private", "smtp"}
-	for _, n := range []int{1, 5, 150, 400} {
-		flows := make([]Flow, n)
-		at := t0
-		for i := range flows {
-			at = at.Add(time.Duration((i*7919)%900) * ms)
-			flows[i] = Flow{
-				Start:   at,
-				Src:     netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i % 3)}), uint16(1000+i%4)),
-				Dst:     netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 1, byte(i * 31 % 5)}), 80),
-				Service: services[i*13%len(services)],
-				Flag:    flags[i*17%len(flags)],
+	// Steps between starts: spread out, and in bursts (many connections at
+	// one instant, and steps of exactly the window).
+	steps := map[string]func(i int) time.Duration{
+		"spread": func(i int) time.Duration { return time.Duration((i*7919)%900) * ms },
+		"bursts": func(i int) time.Duration {
+			switch {
+			case i%10 != 0:
+				return 0
+			case i%30 == 0:
+				return TimeWindow
 			}
-		}
-		want := naiveWindows(flows)
-		computeWindows(flows)
-		for i := range flows {
-			if flows[i].Window != want[i] {
-				t.Fatalf("n=%d flow %d:\n got %+v\nwant %+v", n, i, flows[i].Window, want[i])
+			return time.Duration((i*7919)%900) * ms
+		},
+	}
+	for _, n := range []int{1, 5, 150, 400} {
+		for name, step := range steps {
+			flows := make([]Flow, n)
+			at := t0
+			for i := range flows {
+				at = at.Add(step(i))
+				flows[i] = Flow{
+					Start:   at,
+					Src:     netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i % 3)}), uint16(1000+i%4)),
+					Dst:     netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 1, byte(i * 31 % 5)}), 80),
+					Service: services[i*13%len(services)],
+					Flag:    flags[i*17%len(flags)],
+				}
+			}
+			want := naiveWindows(flows)
+			computeWindows(flows)
+			for i := range flows {
+				if flows[i].Window != want[i] {
+					t.Fatalf("%s, n=%d flow %d:\n got %+v\nwant %+v", name, n, i, flows[i].Window, want[i])
+				}
 			}
 		}
 	}

@@ -287,7 +287,8 @@ func (s *Served) Score(ctx context.Context, inputs []json.RawMessage) ([]any, er
 
 // ScoreCapture returns one FlowVerdict per connection of a pcap or pcapng
 // capture, in order of their first packets; a capture of more than limit
-// connections is refused (server.CodeTooLarge) before any is scored.
+// connections (limit > 0; the server passes its batch limit) is refused
+// (server.CodeTooLarge) before any is scored.
 func (s *Served) ScoreCapture(ctx context.Context, capture []byte, limit int) ([]any, error) {
 	flows, err := DecodePcap(bytes.NewReader(capture))
 	if err != nil {

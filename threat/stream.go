@@ -1,12 +1,21 @@
 package threat
 
+import (
+	"cmp"
+	"slices"
+)
+
 // maxInspect bounds the bytes of each direction of a connection kept for
 // inspection.
 const maxInspect = 64 << 10
 
-// maxPending bounds the bytes of segments held while an earlier one is
-// missing: a capture's packets can arrive slightly out of order.
-const maxPending = 16 << 10
+// maxPending and maxPendingSegments bound the segments held while an
+// earlier one is missing (a capture's packets can arrive slightly out of
+// order), in bytes and in number.
+const (
+	maxPending         = 16 << 10
+	maxPendingSegments = 64
+)
 
 // stream is one direction of a TCP connection's payload, in sequence order,
 // up to maxInspect bytes. Segments that arrive ahead of a missing one wait
@@ -17,7 +26,7 @@ type stream struct {
 	next    uint32 // sequence number of the next byte expected
 	started bool
 	gap     bool
-	pending []segment // segments ahead of next, waiting
+	pending []segment // segments ahead of next, waiting, by sequence number
 	held    int       // their bytes
 }
 
@@ -45,27 +54,32 @@ func (s *stream) add(seq uint32, syn bool, data []byte) {
 		s.next, s.started = seq, true
 	}
 	if int32(seq-s.next) > 0 {
-		if s.held+len(data) > maxPending {
-			s.gap, s.pending = true, nil
-			return
-		}
-		s.pending = append(s.pending, segment{seq, append([]byte(nil), data...)})
-		s.held += len(data)
+		s.hold(seq, data)
 		return
 	}
 	s.take(seq, data)
-	for progress := true; progress; {
-		progress = false
-		for i := 0; i < len(s.pending); i++ {
-			if p := s.pending[i]; int32(p.seq-s.next) <= 0 {
-				s.take(p.seq, p.data)
-				s.held -= len(p.data)
-				s.pending = append(s.pending[:i], s.pending[i+1:]...)
-				i--
-				progress = true
-			}
-		}
+	for len(s.pending) > 0 && int32(s.pending[0].seq-s.next) <= 0 {
+		p := s.pending[0]
+		s.pending = s.pending[1:]
+		s.held -= len(p.data)
+		s.take(p.seq, p.data)
 	}
+}
+
+// hold keeps a segment that starts after next until the bytes before it
+// come, in sequence order; a copy of one already held is dropped, and past
+// the bounds the stream stops (gap).
+func (s *stream) hold(seq uint32, data []byte) {
+	i, _ := slices.BinarySearchFunc(s.pending, seq, func(p segment, seq uint32) int { return cmp.Compare(int32(p.seq-seq), 0) })
+	if i < len(s.pending) && s.pending[i].seq == seq && len(s.pending[i].data) >= len(data) {
+		return
+	}
+	if s.held+len(data) > maxPending || len(s.pending) == maxPendingSegments {
+		s.gap, s.pending, s.held = true, nil, 0
+		return
+	}
+	s.pending = slices.Insert(s.pending, i, segment{seq, append([]byte(nil), data...)})
+	s.held += len(data)
 }
 
 // take appends the bytes of a segment at seq (<= next) that come after

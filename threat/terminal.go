@@ -32,6 +32,9 @@ func terminalContent(orig, resp []byte, rlogin bool) Content {
 	orig, resp = stripIAC(orig), stripIAC(resp)
 	need := 2
 	if rlogin {
+		if len(resp) > 0 && resp[0] == 1 {
+			return c // rlogind refused the connection (RFC 1282: 0x01 and a message)
+		}
 		orig = skipRloginHandshake(orig)
 		need = 0
 		if bytes.Contains(bytes.ToLower(resp), []byte("password:")) {
@@ -96,11 +99,18 @@ func typedLines(b []byte) []string {
 }
 
 // runsSu reports whether a shell command line runs su: as its command, or
-// as the command of exec or sudo, by name or path.
+// as the command of exec or sudo (after sudo's options), by name or path.
 func runsSu(line string) bool {
 	f := strings.Fields(line)
 	for len(f) > 1 && (f[0] == "exec" || f[0] == "sudo") {
+		sudo := f[0] == "sudo"
 		f = f[1:]
+		for sudo && len(f) > 1 && strings.HasPrefix(f[0], "-") {
+			if len(f[0]) == 2 && strings.ContainsRune("ugCDhprtUT", rune(f[0][1])) {
+				f = f[1:] // an option that takes a value: -u root
+			}
+			f = f[1:]
+		}
 	}
 	return len(f) > 0 && path.Base(f[0]) == "su"
 }

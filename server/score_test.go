@@ -93,17 +93,8 @@ func TestScoreEndpoint(t *testing.T) {
 		want   bool
 		prefix string
 	}{{scorer, true, "scorer"}, {viaModel, true, "model"}, {plain, false, "plain"}} {
-		resp, err := http.Get(c.ts.url + "/v1/info")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var info struct {
-			Scorer bool `json:"scorer"`
-		}
-		json.NewDecoder(resp.Body).Decode(&info)
-		resp.Body.Close()
-		if info.Scorer != c.want {
-			t.Errorf("%s: /v1/info scorer = %v, want %v", c.prefix, info.Scorer, c.want)
+		if got := infoFlag(t, c.ts, "scorer"); got != c.want {
+			t.Errorf("%s: /v1/info scorer = %v, want %v", c.prefix, got, c.want)
 		}
 	}
 
@@ -132,17 +123,7 @@ func TestScoreEndpoint(t *testing.T) {
 		{"scorer fails", scorer, `{"inputs":[99]}`, 500, "internal", "request"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			status, v := post(t, c.ts.url, "/v1/score", c.body)
-			e, _ := v["error"].(map[string]any)
-			msg, _ := e["message"].(string)
-			if status != c.status || e["code"] != c.code || !strings.Contains(msg, c.mention) {
-				t.Fatalf("got %d %v, want %d %s mentioning %q", status, v, c.status, c.code, c.mention)
-			}
-			if strings.Contains(msg, "private") {
-				t.Fatalf("internal detail sent: %q", msg)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { wantError(t, c.ts, "/v1/score", c.body, c.status, c.code, c.mention) })
 	}
 	if log := scorer.log.String(); !strings.Contains(log, "/private/state corrupt") || !strings.Contains(log, "2 inputs") {
 		t.Errorf("internal errors not logged:\n%s", log)
@@ -198,17 +179,8 @@ func TestScoreCaptureEndpoint(t *testing.T) {
 		ts   *testServer
 		want bool
 	}{{capture, true}, {viaModel, true}, {recordsOnly, false}} {
-		resp, err := http.Get(c.ts.url + "/v1/info")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var info struct {
-			CaptureScorer bool `json:"capture_scorer"`
-		}
-		json.NewDecoder(resp.Body).Decode(&info)
-		resp.Body.Close()
-		if info.CaptureScorer != c.want {
-			t.Errorf("/v1/info capture_scorer = %v, want %v", info.CaptureScorer, c.want)
+		if got := infoFlag(t, c.ts, "capture_scorer"); got != c.want {
+			t.Errorf("/v1/info capture_scorer = %v, want %v", got, c.want)
 		}
 	}
 	for _, c := range []struct {
@@ -226,16 +198,37 @@ func TestScoreCaptureEndpoint(t *testing.T) {
 		{"body too large", capture, strings.Repeat("a\n", 300), 413, "too_large", "500"},
 		{"too many connections", capture, "a\nb\nc\nd", 413, "too_large", "more than 3"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			status, v := post(t, c.ts.url, "/v1/score/capture", c.body)
-			e, _ := v["error"].(map[string]any)
-			msg, _ := e["message"].(string)
-			if status != c.status || e["code"] != c.code || !strings.Contains(msg, c.mention) {
-				t.Fatalf("got %d %v, want %d %s mentioning %q", status, v, c.status, c.code, c.mention)
-			}
-			if strings.Contains(msg, "private") {
-				t.Fatalf("internal detail sent: %q", msg)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { wantError(t, c.ts, "/v1/score/capture", c.body, c.status, c.code, c.mention) })
+	}
+}
+
+// infoFlag reads a boolean field of ts's GET /v1/info.
+func infoFlag(t *testing.T, ts *testServer, field string) bool {
+	t.Helper()
+	resp, err := http.Get(ts.url + "/v1/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var info map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&info); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := info[field].(bool)
+	return b
+}
+
+// wantError posts body to path and checks the error answer: its status,
+// code and a mention in its message, which must not leak internal detail.
+func wantError(t *testing.T, ts *testServer, path, body string, status int, code, mention string) {
+	t.Helper()
+	got, v := post(t, ts.url, path, body)
+	e, _ := v["error"].(map[string]any)
+	msg, _ := e["message"].(string)
+	if got != status || e["code"] != code || !strings.Contains(msg, mention) {
+		t.Fatalf("got %d %v, want %d %s mentioning %q", got, v, status, code, mention)
+	}
+	if strings.Contains(msg, "private") {
+		t.Fatalf("internal detail sent: %q", msg)
 	}
 }

@@ -270,17 +270,23 @@ func (s *Served) Score(ctx context.Context, inputs []json.RawMessage) ([]any, er
 	if err != nil {
 		return nil, err
 	}
+	return s.verdicts(ctx, func() ([]Score, error) { return s.m.Score(t) }, func(_ int, v Verdict) any { return v })
+}
+
+// verdicts runs score under the model's lock and reports each of its scores
+// as the Verdict that answer makes of it.
+func (s *Served) verdicts(ctx context.Context, score func() ([]Score, error), answer func(i int, v Verdict) any) ([]any, error) {
 	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
-	scores, err := s.m.Score(t)
+	scores, err := score()
 	s.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]any, len(scores))
 	for i, sc := range scores {
-		out[i] = s.m.Verdict(sc)
+		out[i] = answer(i, s.m.Verdict(sc))
 	}
 	return out, nil
 }
@@ -301,17 +307,6 @@ func (s *Served) ScoreCapture(ctx context.Context, capture []byte, limit int) ([
 		return nil, &server.Error{Code: server.CodeTooLarge,
 			Message: fmt.Sprintf("the capture holds %d connections, more than the batch limit of %d", len(flows), limit)}
 	}
-	if err := s.lock(ctx); err != nil {
-		return nil, err
-	}
-	scores, err := s.m.ScoreFlows(flows)
-	s.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]any, len(scores))
-	for i, sc := range scores {
-		out[i] = FlowVerdict{Flow: flows[i].Summary(), Verdict: s.m.Verdict(sc)}
-	}
-	return out, nil
+	return s.verdicts(ctx, func() ([]Score, error) { return s.m.ScoreFlows(flows) },
+		func(i int, v Verdict) any { return FlowVerdict{Flow: flows[i].Summary(), Verdict: v} })
 }

@@ -223,10 +223,11 @@ func (h *HNSW) Get(id string) (Item, bool) {
 // which take the first slots in their old order, and returns how many nodes
 // it dropped (the tombstones when it began; those that writes made during
 // it stay until the next Vacuum). It costs as much as building the index
-// anew. Searches and
-// writes go on over the old graph meanwhile; the writes are recorded and
-// replayed onto the new graph, under the writers' lock, before it replaces
-// the old one, so a writer waits only for that replay and the swap.
+// anew. Searches and writes go on over the old graph meanwhile; the writes
+// are recorded and replayed onto the new graph, in rounds without the
+// writers' lock while they are many (catchUpRounds), then the last few under
+// it, before the new graph replaces the old one: a writer waits only for
+// that last replay and the swap.
 func (h *HNSW) Vacuum() int {
 	h.vmu.Lock()
 	defer h.vmu.Unlock()
@@ -243,8 +244,7 @@ func (h *HNSW) Vacuum() int {
 	pcg := *h.pcg
 	fresh := &HNSW{cfg: h.cfg, st: h.st.compacted(), entry: -1, pcg: &pcg, rng: rand.New(&pcg)}
 	h.mu.RUnlock()
-	pending := []pendingWrite{}
-	h.pending = &pending
+	h.pending = &[]pendingWrite{}
 	h.wmu.Unlock()
 
 	fresh.init()
@@ -257,15 +257,18 @@ func (h *HNSW) Vacuum() int {
 		testHookVacuumBuilt()
 	}
 
+	// Catch up without the lock while the writes made meanwhile are many:
+	// each round replays what the last one let pile up.
 	h.wmu.Lock()
-	defer h.wmu.Unlock()
-	for _, w := range pending {
-		if w.items != nil {
-			fresh.upsertLocked(w.items, false, w.q)
-		} else {
-			fresh.deleteLocked(w.ids)
-		}
+	for round := 0; round < catchUpRounds && len(*h.pending) > catchUpWrites; round++ {
+		batch := *h.pending
+		h.pending = &[]pendingWrite{}
+		h.wmu.Unlock()
+		fresh.replay(batch)
+		h.wmu.Lock()
 	}
+	defer h.wmu.Unlock()
+	fresh.replay(*h.pending)
 	h.pending = nil
 	h.mu.Lock()
 	h.st, h.levels, h.links0, h.upper = fresh.st, fresh.levels, fresh.links0, fresh.upper
@@ -273,6 +276,26 @@ func (h *HNSW) Vacuum() int {
 	*h.pcg = pcg
 	h.mu.Unlock()
 	return dropped
+}
+
+// catchUpRounds and catchUpWrites bound Vacuum's replay without the
+// writers' lock: at most that many rounds, while more than that many writes
+// are waiting.
+const (
+	catchUpRounds = 4
+	catchUpWrites = 16
+)
+
+// replay applies writes recorded during a Vacuum to its new graph, which
+// nothing else sees yet.
+func (h *HNSW) replay(writes []pendingWrite) {
+	for _, w := range writes {
+		if w.items != nil {
+			h.upsertLocked(w.items, false, w.q)
+		} else {
+			h.deleteLocked(w.ids)
+		}
+	}
 }
 
 // testHookVacuumBuilt, when set by a test, runs after Vacuum has built its

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -291,8 +290,9 @@ func duringVacuum(t *testing.T, write func() error) {
 	})
 }
 
-// TestHNSWVacuumWhileWriting writes (adds, upserts of live IDs, deletes)
-// while Vacuum builds: the writes do not wait, and the vacuumed index holds
+// TestHNSWVacuumWhileWriting writes (adds one at a time, more than
+// catchUpWrites, upserts of live IDs, deletes) while Vacuum builds: the
+// writes do not wait, and the vacuumed index holds
 // exactly what they left (every vector and metadata), reaches every node and
 // searches as well as an index built anew. In the quantised case the index
 // holds fewer than MinQuantFit live items when Vacuum starts and a write made
@@ -310,33 +310,28 @@ func TestHNSWVacuumWhileWriting(t *testing.T) {
 			if q != NoQuant {
 				first = 50 // 50 items, 20 deleted: 30 live, unfitted
 			}
-			h, err := NewHNSW(cfg)
-			must(t, err)
-			must(t, h.Add(items[:first]...))
-			live := map[string]Item{}
-			for _, it := range items[:first] {
-				live[it.ID] = it
-			}
 			var gone []string
 			for i := 0; i < first; i += 5 {
 				gone = append(gone, items[i].ID, items[i+1].ID)
 			}
-			for _, id := range gone {
-				delete(live, id)
+			setup := func(idx *HNSW) {
+				must(t, idx.Add(items[:first]...))
+				if _, err := idx.Delete(gone...); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if _, err := h.Delete(gone...); err != nil {
-				t.Fatal(err)
-			}
-			tombstones := len(gone)
-			var fitted *quantizer
-			duringVacuum(t, func() error {
+			// writes adds the other items one at a time (more writes than
+			// Vacuum replays under the lock), upserts a fifth of the first
+			// ones anew and deletes two.
+			writes := func(idx *HNSW) error {
 				add := make([]Item, len(items)-first)
 				for i, it := range items[first:] {
 					add[i] = Item{ID: it.ID, Vector: slices.Clone(it.Vector), Meta: slices.Clone(it.Meta)}
-					live[it.ID] = it
 				}
-				if err := h.Add(add...); err != nil {
-					return err
+				for i := range add {
+					if err := idx.Add(add[i]); err != nil {
+						return err
+					}
 				}
 				for _, it := range add { // the caller reuses its items: Vacuum must have copied them
 					clear(it.Vector)
@@ -344,37 +339,53 @@ func TestHNSWVacuumWhileWriting(t *testing.T) {
 				}
 				var again []Item
 				for i := 2; i < first; i += 5 {
-					it := Item{ID: items[i].ID, Vector: base[(i+1)*cfg.Dim : (i+2)*cfg.Dim], Meta: json.RawMessage(`{"again":true}`)}
-					again = append(again, it)
-					live[it.ID] = it
+					again = append(again, Item{ID: items[i].ID, Vector: base[(i+1)*cfg.Dim : (i+2)*cfg.Dim], Meta: json.RawMessage(`{"again":true}`)})
 				}
-				if err := h.Upsert(again...); err != nil {
+				if err := idx.Upsert(again...); err != nil {
 					return err
 				}
-				del := []string{items[3].ID, items[first+1].ID}
-				if n, err := h.Delete(del...); err != nil || n != 2 {
+				if n, err := idx.Delete(items[3].ID, items[first+1].ID); err != nil || n != 2 {
 					return fmt.Errorf("delete: %d of 2, %v", n, err)
 				}
-				for _, id := range del {
-					delete(live, id)
-				}
+				return nil
+			}
+			// The oracle: the same writes to an index that is not vacuumed
+			// (the quantizer fits at the same write).
+			twin, err := NewHNSW(cfg)
+			must(t, err)
+			setup(twin)
+			must(t, writes(twin))
+
+			h, err := NewHNSW(cfg)
+			must(t, err)
+			setup(h)
+			var fitted *quantizer
+			duringVacuum(t, func() error {
+				err := writes(h)
 				h.mu.RLock()
 				fitted = h.st.quant
 				h.mu.RUnlock()
-				return nil
+				return err
 			})
-			if got := h.Vacuum(); got != tombstones {
-				t.Fatalf("Vacuum dropped %d nodes, want the %d tombstones it began with", got, tombstones)
+			if got := h.Vacuum(); got != len(gone) {
+				t.Fatalf("Vacuum dropped %d nodes, want the %d tombstones it began with", got, len(gone))
 			}
 			if q != NoQuant && (fitted == nil || h.st.quant != fitted) {
 				t.Fatalf("quantizer after Vacuum %p, want the one a write fitted during it (%p)", h.st.quant, fitted)
 			}
 			ids := make([]string, 0, len(items))
+			live := map[string]Item{}
 			for _, it := range items {
 				ids = append(ids, it.ID)
+				if got, ok := twin.Get(it.ID); ok {
+					live[it.ID] = got
+				}
 			}
-			if got, want := state(t, h, ids), stateOf(cfg, live, ids); got != want {
-				t.Fatalf("after Vacuum:\n%s\nwant\n%s", got, want)
+			if got, want := state(t, h, ids), state(t, twin, ids); got != want {
+				t.Fatalf("after Vacuum:\n%s\nwant (the same writes, no Vacuum)\n%s", got, want)
+			}
+			if len(live) != first-len(gone)+len(items)-first-2 {
+				t.Fatalf("%d live items, want %d", len(live), first-len(gone)+len(items)-first-2)
 			}
 			checkLinks(t, h)
 			if lost := unreachableLive(h); len(lost) > 0 {
@@ -393,29 +404,6 @@ func TestHNSWVacuumWhileWriting(t *testing.T) {
 			}
 		})
 	}
-}
-
-// stateOf renders live as state renders an index of cfg holding it (unit
-// vectors under Cosine; codes decoded are not compared: quantised indexes
-// return their stored float32 vectors only while unfitted, so this compares
-// IDs and metadata then).
-func stateOf(cfg Config, live map[string]Item, ids []string) string {
-	h, _ := NewHNSW(Config{Dim: cfg.Dim, Metric: cfg.Metric, M: cfg.M, Seed: cfg.Seed, Quantization: cfg.Quantization})
-	var all []Item
-	for _, id := range ids {
-		if it, ok := live[id]; ok {
-			all = append(all, it)
-		}
-	}
-	_ = h.Add(all...)
-	var b strings.Builder
-	fmt.Fprintf(&b, "len %d\n", len(all))
-	for _, id := range ids {
-		if it, ok := h.Get(id); ok {
-			fmt.Fprintf(&b, "%s %v %s\n", id, it.Vector, it.Meta)
-		}
-	}
-	return b.String()
 }
 
 // TestDBCompactWhileWriting writes to a DB while its Compact vacuums: the

@@ -40,7 +40,9 @@ func pop3Content(orig, resp []byte) Content {
 		}
 		ok := strings.HasPrefix(st, "+OK")
 		if v == "AUTH" && arg == "" && !auth {
-			v = "CAPA" // AUTH alone lists the mechanisms (RFC 1734), one per line
+			// AUTH alone lists the mechanisms (RFC 1734), one per line: no
+			// login, and its -ERR no failed one.
+			v = "CAPA"
 		}
 		auth = v == "AUTH" && !ok && !strings.HasPrefix(st, "-ERR")
 		switch {

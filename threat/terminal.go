@@ -106,13 +106,27 @@ func runsSu(line string) bool {
 		sudo := f[0] == "sudo"
 		f = f[1:]
 		for sudo && len(f) > 1 && strings.HasPrefix(f[0], "-") {
-			if len(f[0]) == 2 && strings.ContainsRune("ugCDhprtUT", rune(f[0][1])) {
-				f = f[1:] // an option that takes a value: -u root
+			if sudoTakesValue(f[0]) {
+				f = f[1:] // the option's value: -u root, -iu root, --user root
 			}
 			f = f[1:]
 		}
 	}
 	return len(f) > 0 && path.Base(f[0]) == "su"
+}
+
+// sudoTakesValue reports whether a sudo option is followed by a separate
+// value: a short option cluster whose last letter takes one (-u, -iu), or
+// a long one without "=" that does (--user).
+func sudoTakesValue(opt string) bool {
+	if long, ok := strings.CutPrefix(opt, "--"); ok {
+		switch long {
+		case "user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot", "login-class":
+			return true
+		}
+		return false
+	}
+	return len(opt) >= 2 && strings.ContainsRune("ugCDhprtUTRc", rune(opt[len(opt)-1]))
 }
 
 // skipRloginHandshake drops the client's rlogin handshake (RFC 1282): a NUL,

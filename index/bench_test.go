@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -146,6 +147,26 @@ func BenchmarkSearch(b *testing.B) {
 				b.Fatal(err)
 			}
 		})
+	}
+}
+
+// BenchmarkWriteSnapshot writes the snapshot of an HNSW index of 20,000
+// items (32-d), which DB.Compact does while writers wait.
+func BenchmarkWriteSnapshot(b *testing.B) {
+	const n, d = 20000, 32
+	base, _ := clustered(n, d, 0, 20, 31)
+	h, err := NewHNSW(Config{Dim: d, Metric: Cosine, M: 12, EfConstruction: 64})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := h.Add(itemsOf(base, d)...); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteSnapshot(io.Discard, h); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -375,24 +375,7 @@ func TestSaveLoad(t *testing.T) {
 }
 
 func FuzzReadSnapshot(f *testing.F) {
-	for _, kind := range []Kind{KindFlat, KindHNSW} {
-		for _, q := range []Quantization{NoQuant, Int8Global} {
-			// With quantization: before the fit (version 2) and after it.
-			for _, n := range []int{6, MinQuantFit} {
-				if q == NoQuant && n != 6 {
-					continue
-				}
-				idx, _ := New(kind, Config{Dim: 3, Metric: L2, Quantization: q, M: 2})
-				if err := idx.Add(smallItems("f", n, 3, 1)...); err != nil {
-					f.Fatal(err)
-				}
-				idx.Delete("f2")
-				var buf bytes.Buffer
-				WriteSnapshot(&buf, idx)
-				f.Add(buf.Bytes())
-			}
-		}
-	}
+	addSnapshotSeeds(f, Config{Dim: 3, Metric: L2, M: 2}, Int8Global, 6, "f2")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		idx, err := ReadSnapshot(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
@@ -472,24 +455,7 @@ func fixChecksums(b []byte) {
 // the decoders' own validation (counts, links, levels, IDs) is what stands
 // between a crafted file and a panic.
 func FuzzDecodeSnapshot(f *testing.F) {
-	for _, kind := range []Kind{KindFlat, KindHNSW} {
-		for _, q := range []Quantization{NoQuant, Int8PerDim} {
-			// With quantization: before the fit (version 2) and after it.
-			for _, n := range []int{5, MinQuantFit} {
-				if q == NoQuant && n != 5 {
-					continue
-				}
-				idx, _ := New(kind, Config{Dim: 2, Metric: Cosine, Quantization: q, M: 2})
-				if err := idx.Add(smallItems("f", n, 2, 1)...); err != nil {
-					f.Fatal(err)
-				}
-				idx.Delete("f1")
-				var buf bytes.Buffer
-				WriteSnapshot(&buf, idx)
-				f.Add(buf.Bytes())
-			}
-		}
-	}
+	addSnapshotSeeds(f, Config{Dim: 2, Metric: Cosine, M: 2}, Int8PerDim, 5, "f1")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		b = slices.Clone(b)
 		fixChecksums(b)
@@ -512,4 +478,30 @@ func FuzzDecodeSnapshot(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// addSnapshotSeeds adds to f's corpus the snapshots of a flat and an HNSW
+// index of cfg, each holding few items (one, drop, deleted), and with the
+// quantization q also before its fit (version 2, few items) and after it
+// (MinQuantFit items).
+func addSnapshotSeeds(f *testing.F, cfg Config, q Quantization, few int, drop string) {
+	for _, kind := range []Kind{KindFlat, KindHNSW} {
+		for _, qk := range []Quantization{NoQuant, q} {
+			for _, n := range []int{few, MinQuantFit} {
+				if qk == NoQuant && n != few {
+					continue
+				}
+				c := cfg
+				c.Quantization = qk
+				idx, _ := New(kind, c)
+				if err := idx.Add(smallItems("f", n, cfg.Dim, 1)...); err != nil {
+					f.Fatal(err)
+				}
+				idx.Delete(drop)
+				var buf bytes.Buffer
+				WriteSnapshot(&buf, idx)
+				f.Add(buf.Bytes())
+			}
+		}
+	}
 }

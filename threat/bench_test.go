@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // benchFamily runs one sub-benchmark per case through the same setup.
@@ -54,7 +55,9 @@ func BenchmarkDecodePcap(b *testing.B) {
 		data    []byte
 		packets int
 	}
-	cases := []c{{"http.pcap", http, 43}, {"hand.pcap", hand.pcap(), len(hand.frames)}, {"hand.pcapng", hand.pcapng(), len(hand.frames)}}
+	burst := burstCapture(b)
+	cases := []c{{"http.pcap", http, 43}, {"hand.pcap", hand.pcap(), len(hand.frames)}, {"hand.pcapng", hand.pcapng(), len(hand.frames)},
+		{"burst.pcap", burst.pcap(), len(burst.frames)}}
 	benchFamily(b, cases, func(c c) string { return c.name }, func(b *testing.B, c c) {
 		for b.Loop() {
 			if _, err := DecodePcap(bytes.NewReader(c.data)); err != nil {
@@ -63,4 +66,21 @@ func BenchmarkDecodePcap(b *testing.B) {
 		}
 		b.ReportMetric(float64(c.packets*b.N)/b.Elapsed().Seconds(), "packets/s")
 	})
+}
+
+// burstCapture holds 40,000 connections between two hosts within 40 ms, one
+// time window: 20,000 one-segment FTP control connections that each announce
+// a data port, and 20,000 SYNs. Costs quadratic in a window's connections or
+// in a host pair's FTP connections show here (a request to
+// POST /v1/score/capture can be such a capture).
+func burstCapture(b testing.TB) *capture {
+	c := &capture{t: b}
+	for i := range 20000 {
+		s := &session{c: c, cli: hostA, srv: hostB, cport: uint16(1024 + i), prt: 21, cseq: 1, sseq: 1, at: time.Duration(i) * time.Microsecond}
+		s.segment(true, "A", []byte("PORT 10,0,0,1,0,7\r\n"))
+	}
+	for i := range 20000 {
+		c.tcp(time.Duration(20000+i)*time.Microsecond, hostB, hostA, uint16(30000+i), 7, "S", 0)
+	}
+	return c
 }

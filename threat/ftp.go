@@ -52,8 +52,8 @@ func ftpContent(orig, resp []byte) Content {
 func ftpReplies(resp []byte) []string {
 	var out []string
 	for _, l := range lines(resp) {
-		if len(l) < 3 || (len(l) > 3 && l[3] != ' ') || l[0] < '1' || l[0] > '5' || !isDigits(l[:3]) || l[0] == '1' {
-			continue
+		if len(l) < 3 || len(l) > 3 && l[3] != ' ' || l[0] < '2' || l[0] > '5' || !isDigits(l[:3]) {
+			continue // not a final reply's last line, or a 1yz
 		}
 		out = append(out, l[:3])
 	}

@@ -36,7 +36,7 @@ var variants = []variant{
 var metrics = []Metric{Cosine, Dot, L2}
 
 const (
-	confN   = 800
+	confN   = MinQuantFit + 176 // quantised variants fit (see newFixture)
 	confDim = 24
 	confQ   = 25
 	confK   = 10
@@ -101,6 +101,9 @@ func newFixture(t *testing.T, v variant, m Metric) *fixture {
 	}
 	if err := f.idx.Add(items[confN/3:]...); err != nil {
 		t.Fatal(err)
+	}
+	if st := storeOf(f.idx); st.qkind != NoQuant && !st.coded() {
+		t.Fatalf("%d items: a quantised variant must search codes here", confN)
 	}
 	f.fields = map[string]map[string]string{}
 	for _, it := range items {

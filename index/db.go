@@ -306,7 +306,7 @@ type replayer struct {
 	quant   *quantizer // of a version-1 opQuant, awaiting its upserts
 	// eager: a version-1 log, whose first write may come from a build that
 	// fitted the quantizer on the first write without logging it (before
-	// the lazy fit); such a write (MinQuantFit items or more into an empty,
+	// the lazy fit); such a write (minQuantFitV1 items or more into an empty,
 	// unfitted index, with no quantizer record before it) fits as it did.
 	eager bool
 }
@@ -335,8 +335,10 @@ func (r *replayer) apply(rec *logRecord) error {
 			r.quant = nil
 			return upsertLogged(r.idx, rec.items, q)
 		}
-		if eager && r.eagerFit(rec.items) {
-			return r.idx.(upserter).upsert(rec.items, true, nil)
+		if eager {
+			if q := r.eagerFit(rec.items); q != nil {
+				return upsertLogged(r.idx, rec.items, q)
+			}
 		}
 		for _, it := range rec.items {
 			if r.ids[it.ID] {
@@ -361,13 +363,17 @@ func (r *replayer) apply(rec *logRecord) error {
 	return nil
 }
 
-// eagerFit reports whether items, the first record of a version-1 log and
-// not preceded by a quantizer record, are the first write of an eager-fit
-// build into an empty quantised index: one that fitted on them.
-func (r *replayer) eagerFit(items []Item) bool {
+// eagerFit returns the quantizer that an eager-fit build fitted on items,
+// the first record of a version-1 log and not preceded by a quantizer record,
+// when they were its first write into an empty quantised index (of
+// minQuantFitV1 items at least, see the log format), and nil otherwise.
+func (r *replayer) eagerFit(items []Item) *quantizer {
 	st, unlock := lockStore(r.idx)
 	defer unlock()
-	return st.qkind != NoQuant && !st.coded() && st.live == 0 && len(items) >= MinQuantFit
+	if st.qkind == NoQuant || st.coded() || st.live != 0 || len(items) < minQuantFitV1 {
+		return nil
+	}
+	return st.fitWith(items, nil)
 }
 
 // flush applies the gathered upserts. A version-1 quantizer record still

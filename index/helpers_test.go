@@ -123,3 +123,12 @@ func ids(rs []Result) []string {
 	}
 	return out
 }
+
+// fitOn fits the quantizer of idx (a *Flat or *HNSW, not yet fitted) on its
+// live items and items, as a write of items that fits would, before they
+// are written: tests fit with it where MinQuantFit would not, as the builds
+// to the sixth session did at 64 items.
+func fitOn(idx Index, items []Item) {
+	st := storeOf(idx)
+	st.setQuant(st.fitWith(items, nil))
+}

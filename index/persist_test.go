@@ -239,7 +239,8 @@ func TestSnapshotCorruption(t *testing.T) {
 		t.Run(kind.String(), func(t *testing.T) {
 			idx, err := New(kind, Config{Dim: 4, Metric: L2, Quantization: Int8PerDim, Rerank: 2, M: 4})
 			must(t, err)
-			items := smallItems("s", MinQuantFit, 4, 5)
+			items := smallItems("s", 64, 4, 5) // every byte is flipped: keep it small
+			fitOn(idx, items)
 			must(t, idx.Add(items...))
 			if _, err := idx.Delete("s3"); err != nil {
 				t.Fatal(err)
@@ -483,18 +484,22 @@ func FuzzDecodeSnapshot(f *testing.F) {
 // addSnapshotSeeds adds to f's corpus the snapshots of a flat and an HNSW
 // index of cfg, each holding few items (one, drop, deleted), and with the
 // quantization q also before its fit (version 2, few items) and after it
-// (MinQuantFit items).
+// (64 items, fitted on them: a small seed fuzzes faster).
 func addSnapshotSeeds(f *testing.F, cfg Config, q Quantization, few int, drop string) {
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
 		for _, qk := range []Quantization{NoQuant, q} {
-			for _, n := range []int{few, MinQuantFit} {
+			for _, n := range []int{few, 64} {
 				if qk == NoQuant && n != few {
 					continue
 				}
 				c := cfg
 				c.Quantization = qk
 				idx, _ := New(kind, c)
-				if err := idx.Add(smallItems("f", n, cfg.Dim, 1)...); err != nil {
+				items := smallItems("f", n, cfg.Dim, 1)
+				if qk != NoQuant && n != few {
+					fitOn(idx, items)
+				}
+				if err := idx.Add(items...); err != nil {
 					f.Fatal(err)
 				}
 				idx.Delete(drop)

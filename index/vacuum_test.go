@@ -301,7 +301,11 @@ func TestHNSWVacuumWhileWriting(t *testing.T) {
 	for _, q := range []Quantization{NoQuant, Int8PerDim} {
 		t.Run(q.String(), func(t *testing.T) {
 			cfg := Config{Dim: 16, Metric: Cosine, Quantization: q, M: 8, EfConstruction: 64, Ef: 64, BuildWorkers: 1, Seed: 3}
-			base, _ := clustered(400, cfg.Dim, 0, 8, 21)
+			n := 400
+			if q != NoQuant {
+				n = MinQuantFit + 100 // enough for the writes during Vacuum to fit
+			}
+			base, _ := clustered(n, cfg.Dim, 0, 8, 21)
 			items := itemsOf(base, cfg.Dim)
 			for i := range items {
 				items[i].Meta = json.RawMessage(`{"i":` + strconv.Itoa(i) + `}`)

@@ -35,7 +35,7 @@ import (
 //
 // Version 1 had no opFitUpsert. Builds before the lazy fit wrote it with
 // opUpsert and opDelete only, and fitted the quantizer on a quantised index's
-// first write (of MinQuantFit items at least); the builds of the lazy fit
+// first write (of minQuantFitV1 items at least); the builds of the lazy fit
 // before version 2 logged the fitting write as two records, opQuant (lo, scale)
 // then its opUpserts, while writes before it meant "do not fit", which a
 // version-1 reader of the eager fit would misread. Hence version 2: a reader

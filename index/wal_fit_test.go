@@ -58,7 +58,7 @@ func TestFitRecord(t *testing.T) {
 			fitAt  int
 		}{
 			{"single", chunks(items, 1), MinQuantFit - 1},
-			{"batches", [][]Item{items[:30], items[30:60], items[60:66], items[66:]}, 2},
+			{"batches", [][]Item{items[:30], items[30 : MinQuantFit-4], items[MinQuantFit-4 : MinQuantFit+2], items[MinQuantFit+2:]}, 2},
 			{"first", [][]Item{items}, 0},
 		} {
 			t.Run(fmt.Sprintf("%v/%s", kind, hist.name), func(t *testing.T) {
@@ -326,7 +326,8 @@ func TestLogVersionOps(t *testing.T) {
 //	db.Close()
 //
 // Its fitting write is an opQuant record and an opUpsert record; replayed,
-// the DB must hold what a bare index given the same writes holds, and be
+// the DB must hold what a bare index given the same writes holds (fitted
+// where that build fitted, at the 64th live item), and be
 // left with a version-2 log.
 func TestLogV1Golden(t *testing.T) {
 	const d = 4
@@ -357,6 +358,9 @@ func TestLogV1Golden(t *testing.T) {
 	must(t, err)
 	items := smallItems("x", 70, d, 5)
 	for i, it := range items {
+		if st := storeOf(bare); st.live+1 == minQuantFitV1 && !st.coded() {
+			fitOn(bare, []Item{it}) // that build's fit
+		}
 		must(t, bare.Upsert(it))
 		if i == 20 {
 			_, err := bare.Delete("x3")
@@ -373,20 +377,22 @@ func TestLogV1Golden(t *testing.T) {
 }
 
 // TestLogV1EagerFirstWrite replays a version-1 log as an eager-fit build
-// (before the lazy fit) wrote it: its first write, of MinQuantFit items or
-// more, fitted the quantizer without a quantizer record. Replay fits on it as
-// that build did, so the index comes back quantised, as a bare index given
-// the same write is; a smaller first write (which such a build fitted on, badly,
-// before it refused them) stays unfitted until the next write.
+// (before the lazy fit) wrote it: its first write, of minQuantFitV1 (64)
+// items or more, fitted the quantizer without a quantizer record. Replay fits
+// on it as that build did, so the index comes back quantised, as a bare index
+// fitted on those items before it takes them is (today a bare index waits for
+// MinQuantFit items); a smaller first write (which such a build fitted on,
+// badly, before it refused them) stays unfitted until the next write.
 func TestLogV1EagerFirstWrite(t *testing.T) {
 	const d = 4
 	for _, kind := range []Kind{KindFlat, KindHNSW} {
-		for _, n := range []int{MinQuantFit + 6, 5} {
+		for _, n := range []int{minQuantFitV1 + 6, 5} {
 			t.Run(fmt.Sprintf("%v/%d", kind, n), func(t *testing.T) {
 				cfg := Config{Dim: d, Metric: L2, Quantization: Int8PerDim, M: 4, EfConstruction: 16, Seed: 5, BuildWorkers: 1}
 				items := smallItems("e", n, d, 41)
 				ref, err := New(kind, cfg)
 				must(t, err)
+				fitOn(ref, items)
 				must(t, ref.Upsert(items...))
 				dir := filepath.Join(t.TempDir(), "db")
 				db, err := Open(dir, Options{Kind: kind, Config: cfg})
@@ -396,10 +402,10 @@ func TestLogV1EagerFirstWrite(t *testing.T) {
 				db, err = Open(dir, Options{})
 				must(t, err)
 				defer db.Close()
-				if got, want := storeOf(db).coded(), n >= MinQuantFit; got != want {
+				if got, want := storeOf(db).coded(), n >= minQuantFitV1; got != want {
 					t.Fatalf("replayed: fitted %v, want %v", got, want)
 				}
-				if n >= MinQuantFit {
+				if n >= minQuantFitV1 {
 					if got, want := content(db), content(ref); got != want {
 						t.Fatalf("eager version-1 log replays as\n%s\nwant\n%s", got, want)
 					}

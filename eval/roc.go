@@ -71,6 +71,34 @@ func ROCCurve(scores []float64, positive []bool) ([]ROCPoint, error) {
 	return pts, nil
 }
 
+// TPRAtFPR returns the true positive rate of the best operating point of
+// scores (n,) against positive (n,) whose false positive rate is at most
+// maxFPR: the largest TPR over the thresholds t (predict positive when
+// score >= t, tied scores together) with FPR <= maxFPR, a vertex of
+// ROCCurve, never interpolated. Intrusion detection compares detectors so,
+// at a false alarm rate an operator can bear, because AUROC weighs every
+// rate alike. maxFPR must be in [0, 1].
+func TPRAtFPR(scores []float64, positive []bool, maxFPR float64) (float64, error) {
+	const op = "tpr at fpr"
+	if !(maxFPR >= 0 && maxFPR <= 1) {
+		return 0, fmt.Errorf("eval: %s: false positive rate %v, want one in [0, 1]", op, maxFPR)
+	}
+	if err := checkScores(op, scores, positive); err != nil {
+		return 0, err
+	}
+	pos, neg, err := countClasses(op, positive)
+	if err != nil {
+		return 0, err
+	}
+	var best float64
+	forEachThreshold(scores, positive, func(_ float64, tp, fp int) {
+		if float64(fp) <= maxFPR*float64(neg) {
+			best = max(best, float64(tp)/float64(pos))
+		}
+	})
+	return best, nil
+}
+
 // AveragePrecision returns the area under the precision-recall curve as
 // average precision, AP = Σ_t (R_t - R_{t-1}) P_t over the distinct score
 // thresholds t in decreasing order (the step-wise sum of scikit-learn's

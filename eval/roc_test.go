@@ -120,6 +120,69 @@ func TestROCAgainstNaive(t *testing.T) {
 	}
 }
 
+// naiveTPRAtFPR tries every score (and +Inf) as a threshold, counting the
+// records at or above it by a plain loop.
+func naiveTPRAtFPR(s []float64, p []bool, maxFPR float64) float64 {
+	var pos, neg float64
+	for _, y := range p {
+		if y {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	var best float64
+	for _, th := range s {
+		var tp, fp float64
+		for i, v := range s {
+			if v >= th && p[i] {
+				tp++
+			} else if v >= th {
+				fp++
+			}
+		}
+		if fp/neg <= maxFPR && tp/pos > best {
+			best = tp / pos
+		}
+	}
+	return best
+}
+
+func TestTPRAtFPRAgainstNaive(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		n, distinct int
+	}{{"continuous", 300, 0}, {"ties", 300, 5}, {"all-tied", 40, 1}, {"two", 2, 0}} {
+		s, p := randomBinary(9, tc.n, tc.distinct)
+		for _, f := range []float64{0, 0.01, 0.02, 0.05, 0.3, 1} {
+			got, err := TPRAtFPR(s, p, f)
+			if want := naiveTPRAtFPR(s, p, f); err != nil || !near(got, want, 1e-12) {
+				t.Fatalf("%s: TPRAtFPR(%v) = %v %v, naive %v", tc.name, f, got, err, want)
+			}
+		}
+	}
+	// scikit-learn's example below: the curve's vertices give TPR 0.5 up to
+	// FPR 0.5 and 1 from there; a tie of a positive and a negative cannot be
+	// split, so at FPR 0 it detects nothing.
+	s, p := []float64{0.1, 0.4, 0.35, 0.8}, []bool{false, false, true, true}
+	for _, c := range []struct{ fpr, tpr float64 }{{0, 0.5}, {0.49, 0.5}, {0.5, 1}, {1, 1}} {
+		if got, _ := TPRAtFPR(s, p, c.fpr); got != c.tpr {
+			t.Errorf("TPR at FPR %v: %v, want %v", c.fpr, got, c.tpr)
+		}
+	}
+	if got, _ := TPRAtFPR([]float64{0.5, 0.5}, []bool{true, false}, 0); got != 0 {
+		t.Errorf("tied: TPR %v at FPR 0, want 0", got)
+	}
+	for _, f := range []float64{-0.1, 1.5, math.NaN()} {
+		if _, err := TPRAtFPR(s, p, f); err == nil {
+			t.Errorf("FPR %v accepted", f)
+		}
+	}
+	if _, err := TPRAtFPR(s, []bool{true, true, true, true}, 0.1); !errors.Is(err, ErrUndefined) {
+		t.Errorf("no negatives: %v", err)
+	}
+}
+
 func TestROCHandComputed(t *testing.T) {
 	// scikit-learn's documented example: y=(0,0,1,1), s=(.1,.4,.35,.8):
 	// AUC 0.75, AP 0.8333..., curve fpr (0,0,.5,.5,1) tpr (0,.5,.5,1,1).

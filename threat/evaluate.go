@@ -3,6 +3,7 @@ package threat
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/contrast-ml/contrast/data"
 	"github.com/contrast-ml/contrast/eval"
@@ -26,10 +27,16 @@ func Eval(modelDir, spec string) (map[string]float64, error) {
 // auroc_anomaly_combined and ap_anomaly_combined: the equal-weight sum of the
 // learned and the input-space distance, each over its median on the
 // calibration normals; and auroc_anomaly_combined_minus_input (with _se and
-// _p), that sum's AUROC against the input space's (see putAUCDifference).
-func modelMetrics(m *Model, scores []Score, truth []data.Category) (map[string]float64, error) {
+// _p), that sum's AUROC against the input space's (see putAUCDifference);
+// and, for a model that knows its training file's attack types, the same
+// anomaly figures on the records of unseen types (see putUnseen). attacks
+// are the records' attack types.
+func modelMetrics(m *Model, scores []Score, truth []data.Category, attacks []string) (map[string]float64, error) {
 	out, err := scoreMetrics(scores, truth)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.putUnseen(out, scores, truth, attacks); err != nil {
 		return nil, err
 	}
 	if _, ok := out["auroc_anomaly"]; !ok || m.LearnedScale <= 0 || m.InputScale <= 0 {
@@ -45,6 +52,9 @@ func modelMetrics(m *Model, scores []Score, truth []data.Category) (map[string]f
 	}
 	if out["ap_anomaly_combined"], err = eval.AveragePrecision(comb, attack); err != nil {
 		return nil, fmt.Errorf("threat: average precision combined: %w", err)
+	}
+	if err := putTPRAtFPR(out, "anomaly_combined", comb, attack); err != nil {
+		return nil, err
 	}
 	inp := make([]float64, len(scores))
 	for i, s := range scores {
@@ -83,7 +93,7 @@ func evaluate(m *Model, t *data.Table) (map[string]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := modelMetrics(m, scores, t.Category)
+	out, err := modelMetrics(m, scores, t.Category, t.Attack)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +116,11 @@ func evaluate(m *Model, t *data.Table) (map[string]float64, error) {
 //     AUROC minus the input space's, its standard error and the p-value of
 //     no difference (DeLong's test for two AUROCs of the same records);
 //   - anomaly_fpr and anomaly_recall: the fractions of normals and attacks
-//     above the calibrated threshold.
+//     above the calibrated threshold;
+//   - tpr_at_fpr_<level>_anomaly (and _learned, _input_knn): the share of
+//     attacks each score detects at a false alarm rate of 1%, 2% or 5% of
+//     the scored normals (see fprLevels), the operating points where AUROC
+//     says little.
 func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, error) {
 	if len(scores) != len(truth) {
 		return nil, fmt.Errorf("threat: %d scores for %d records", len(scores), len(truth))
@@ -156,12 +170,101 @@ func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, er
 				return nil, fmt.Errorf("threat: average precision %s: %w", c.name, err)
 			}
 			out["auroc_"+c.name], out["ap_"+c.name] = auc, ap
+			if c.name != "head" {
+				if err := putTPRAtFPR(out, c.name, c.scores, attack); err != nil {
+					return nil, err
+				}
+			}
 		}
 		if err := putAUCDifference(out, "auroc_anomaly_learned_minus_input", lrn, inp, attack); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// putUnseen scores the anomaly scores on the normal records and the attacks
+// of types that m's training file lacks (KDDTest+ holds 17 such types), the
+// attacks the score exists for, since the head knows the others: for the
+// model's score, the learned distance, the input-space one and, with
+// distance scales, their equal-weight sum (names as in scoreMetrics, suffix
+// _unseen) the AUROC and tpr_at_fpr_<level>; the learned minus the input
+// space's AUROC with DeLong's standard error and p-value; and
+// unseen_attack_rows. Nothing for a model without TrainAttacks or a file
+// without both kinds of record.
+func (m *Model) putUnseen(out map[string]float64, scores []Score, truth []data.Category, attacks []string) error {
+	if len(m.TrainAttacks) == 0 {
+		return nil
+	}
+	if len(attacks) != len(scores) {
+		return fmt.Errorf("threat: %d attack types for %d scores", len(attacks), len(scores))
+	}
+	var rows []int
+	var unseen int
+	for i, c := range truth {
+		switch {
+		case c == data.CategoryNormal:
+			rows = append(rows, i)
+		default:
+			if _, seen := slices.BinarySearch(m.TrainAttacks, attacks[i]); !seen {
+				rows = append(rows, i)
+				unseen++
+			}
+		}
+	}
+	if unseen == 0 || unseen == len(rows) {
+		return nil
+	}
+	out["unseen_attack_rows"] = float64(unseen)
+	sets := map[string][]float64{}
+	names := []string{"anomaly", "anomaly_learned", "anomaly_input_knn"}
+	combined := m.LearnedScale > 0 && m.InputScale > 0
+	if combined {
+		names = append(names, "anomaly_combined")
+	}
+	attack := make([]bool, len(rows))
+	for j, i := range rows {
+		s := scores[i]
+		attack[j] = truth[i] != data.CategoryNormal
+		sets["anomaly"] = append(sets["anomaly"], s.Anomaly)
+		sets["anomaly_learned"] = append(sets["anomaly_learned"], s.LearnedAnomaly)
+		sets["anomaly_input_knn"] = append(sets["anomaly_input_knn"], s.InputAnomaly)
+		if combined {
+			sets["anomaly_combined"] = append(sets["anomaly_combined"], m.combinedScore(s.LearnedAnomaly, s.InputAnomaly))
+		}
+	}
+	for _, name := range names {
+		auc, err := eval.ROCAUC(sets[name], attack)
+		if err != nil {
+			return fmt.Errorf("threat: auroc %s unseen: %w", name, err)
+		}
+		out["auroc_"+name+"_unseen"] = auc
+		if err := putTPRAtFPR(out, name+"_unseen", sets[name], attack); err != nil {
+			return err
+		}
+	}
+	return putAUCDifference(out, "auroc_anomaly_learned_minus_input_unseen", sets["anomaly_learned"], sets["anomaly_input_knn"], attack)
+}
+
+// fprLevels are the false alarm rates (on the scored file's normals) at
+// which tpr_at_fpr_<level>_<score> reports the share of attacks a score
+// detects; 2% is the default calibration target (novelty.fpr).
+var fprLevels = []struct {
+	name string
+	fpr  float64
+}{{"1pct", 0.01}, {"2pct", 0.02}, {"5pct", 0.05}}
+
+// putTPRAtFPR sets tpr_at_fpr_<level>_<name> for each of fprLevels: the
+// detection rate of scores at that false positive rate (eval.TPRAtFPR).
+func putTPRAtFPR(out map[string]float64, name string, scores []float64, attack []bool) error {
+	for _, l := range fprLevels {
+		tpr, err := eval.TPRAtFPR(scores, attack, l.fpr)
+		if err != nil {
+			return fmt.Errorf("threat: tpr at fpr %v %s: %w", l.fpr, name, err)
+		}
+		out["tpr_at_fpr_"+l.name+"_"+name] = tpr
+	}
+	return nil
 }
 
 // putAUCDifference sets name to the difference of the AUROCs of scores a and

@@ -125,6 +125,29 @@ func TestModelJSONScales(t *testing.T) {
 	}
 }
 
+// TestModelJSONTrainAttacks: train_attacks must be sorted and distinct
+// (evaluation binary-searches it); absent (older models) or empty loads.
+func TestModelJSONTrainAttacks(t *testing.T) {
+	p := &Pipeline{Numeric: []NumericColumn{{Name: "count", Mean: 1, Std: 2}}}
+	spec := EncoderSpec{Numeric: 1, Hidden: []int{4}, Dim: 3}
+	for _, c := range []struct {
+		attacks []string
+		ok      bool
+	}{
+		{nil, true}, {[]string{"neptune"}, true}, {[]string{"neptune", "smurf"}, true},
+		{[]string{"smurf", "neptune"}, false}, {[]string{"smurf", "smurf"}, false},
+	} {
+		b, err := json.Marshal(modelJSON{Format: modelFormat, Pipeline: p, Encoder: spec, Novelty: spec, K: 2,
+			KNN: KNNConfig{K: 3, Temperature: 0.1}, TrainAttacks: c.attacks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := decodeModelJSON(b); (err == nil) != c.ok {
+			t.Errorf("%v: error %v, want ok %v", c.attacks, err, c.ok)
+		}
+	}
+}
+
 func TestParamCount(t *testing.T) {
 	for _, s := range []EncoderSpec{
 		{Numeric: 5, Vocab: []int{3, 4}, EmbedDim: 2, Hidden: []int{7, 6}, Dim: 3, Norm: NormLayer},

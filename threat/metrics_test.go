@@ -169,3 +169,48 @@ func TestAnomalyScore(t *testing.T) {
 		t.Errorf("combinedScore without scales %v, want NaN", got)
 	}
 }
+
+// TestUnseenMetrics checks the anomaly figures on unseen attack types
+// against values counted by hand: the seen types (neptune, smurf) drop out,
+// the normals stay.
+func TestUnseenMetrics(t *testing.T) {
+	N, D, R := data.CategoryNormal, data.CategoryDoS, data.CategoryR2L
+	truth := []data.Category{N, N, N, D, D, R, R}
+	attacks := []string{"normal", "normal", "normal", "neptune", "smurf", "guess_passwd", "guess_passwd"}
+	learned := []float64{1, 2, 3, 10, 0.5, 2.5, 4}
+	input := []float64{1, 1, 1, 0, 9, 0.5, 2}
+	scores := make([]Score, len(truth))
+	for i := range scores {
+		scores[i] = Score{Anomaly: learned[i], LearnedAnomaly: learned[i], InputAnomaly: input[i]}
+	}
+	m := &Model{TrainAttacks: []string{"neptune", "smurf"}}
+	out := map[string]float64{}
+	if err := m.putUnseen(out, scores, truth, attacks); err != nil {
+		t.Fatal(err)
+	}
+	// Learned: 2.5 beats 1 and 2, 4 beats all three normals: 5 of 6 pairs.
+	// Input: 0.5 beats none, 2 beats all three: 3 of 6. At 1% false alarms
+	// (none of 3 normals) each detects one of the two.
+	want := map[string]float64{
+		"unseen_attack_rows":                       2,
+		"auroc_anomaly_unseen":                     5.0 / 6,
+		"auroc_anomaly_learned_unseen":             5.0 / 6,
+		"auroc_anomaly_input_knn_unseen":           0.5,
+		"tpr_at_fpr_1pct_anomaly_learned_unseen":   0.5,
+		"tpr_at_fpr_1pct_anomaly_input_knn_unseen": 0.5,
+		"auroc_anomaly_learned_minus_input_unseen": 5.0/6 - 0.5,
+	}
+	for k, v := range want {
+		if got, ok := out[k]; !ok || math.Abs(got-v) > 1e-12 {
+			t.Errorf("%s = %v (present %v), want %v", k, got, ok, v)
+		}
+	}
+	if _, ok := out["auroc_anomaly_combined_unseen"]; ok {
+		t.Error("combined figures without distance scales")
+	}
+	// A model without its training file's types writes none of them.
+	out = map[string]float64{}
+	if err := (&Model{}).putUnseen(out, scores, truth, attacks); err != nil || len(out) != 0 {
+		t.Errorf("no TrainAttacks: %v, %v", out, err)
+	}
+}

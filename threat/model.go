@@ -59,6 +59,10 @@ type Model struct {
 	// > 0 makes the anomaly score the learned distance over LearnedScale plus
 	// InputWeight times the input-space distance over InputScale.
 	InputWeight, LearnedScale, InputScale float64
+	// TrainAttacks are the attack types of the training file, sorted (nil
+	// in models written before them): evaluation scores the anomaly score
+	// apart on attacks of the other, unseen types, the ones it is for.
+	TrainAttacks []string
 
 	bank         []float32   // encoded training split (n, Width)
 	bankCategory []int       // its categories
@@ -86,6 +90,8 @@ type modelJSON struct {
 	InputScale   float64 `json:"input_scale,omitempty"`
 	// Absent from models written before ensembles (0: one novelty encoder).
 	NoveltyMembers int `json:"novelty_members,omitempty"`
+	// Absent from models written before the seventh session.
+	TrainAttacks []string `json:"train_attacks,omitempty"`
 }
 
 // network groups the saved modules under "classifier.", "head." and
@@ -401,7 +407,8 @@ func argmax(x []float64) int {
 func (m *Model) Save(dir string) error {
 	mj := modelJSON{Format: modelFormat, Pipeline: m.Pipeline, Encoder: m.Spec, Novelty: m.NoveltySpec, Threshold: m.Threshold, K: m.K,
 		Combine: m.Combine, InputKNN: m.InputKNN, KNN: m.KNN, Classes: data.CategoryNames(),
-		InputWeight: m.InputWeight, LearnedScale: m.LearnedScale, InputScale: m.InputScale, NoveltyMembers: len(m.Novelty)}
+		InputWeight: m.InputWeight, LearnedScale: m.LearnedScale, InputScale: m.InputScale, NoveltyMembers: len(m.Novelty),
+		TrainAttacks: m.TrainAttacks}
 	b, err := json.MarshalIndent(mj, "", "  ")
 	if err != nil {
 		return fmt.Errorf("threat: save: %w", err)
@@ -444,6 +451,7 @@ func LoadModel(dir string) (*Model, error) {
 	}
 	m.Threshold, m.K, m.Combine, m.InputKNN, m.KNN = mj.Threshold, mj.K, mj.Combine, mj.InputKNN, mj.KNN
 	m.InputWeight, m.LearnedScale, m.InputScale = mj.InputWeight, mj.LearnedScale, mj.InputScale
+	m.TrainAttacks = mj.TrainAttacks
 	if _, err := nn.LoadModule(filepath.Join(dir, WeightsFile), m.network()); err != nil {
 		return nil, fmt.Errorf("threat: load: %w", err)
 	}
@@ -556,6 +564,11 @@ func decodeModelJSON(b []byte) (*modelJSON, error) {
 	if w := mj.InputWeight; !(w >= 0) || math.IsInf(w, 0) || !scales(mj.LearnedScale) || !scales(mj.InputScale) ||
 		(w > 0 && (mj.LearnedScale == 0 || mj.InputScale == 0)) {
 		return nil, fmt.Errorf("input_weight %v, learned_scale %v, input_scale %v", w, mj.LearnedScale, mj.InputScale)
+	}
+	for i := 1; i < len(mj.TrainAttacks); i++ {
+		if mj.TrainAttacks[i-1] >= mj.TrainAttacks[i] {
+			return nil, fmt.Errorf("train_attacks: %q before %q, want sorted distinct names", mj.TrainAttacks[i-1], mj.TrainAttacks[i])
+		}
 	}
 	return &mj, nil
 }

@@ -131,6 +131,7 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 		return nil, nil, err
 	}
 	m.K, m.Combine, m.InputKNN, m.KNN = cfg.Novelty.K, cfg.Novelty.Combine, cfg.Novelty.InputKNN, cfg.KNN
+	m.TrainAttacks = attackTypes(all)
 	labels := all.CategoryLabels()
 	metrics := map[string]float64{"train_rows": float64(len(trainRows)), "val_rows": float64(len(valRows))}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x68656164))
@@ -208,7 +209,8 @@ func fit(ctx context.Context, cfg Config, all *data.Table, trainRows, valRows []
 	if err != nil {
 		return nil, nil, err
 	}
-	vm, err := modelMetrics(m, scores, all.Subset(valRows).Category)
+	val := all.Subset(valRows)
+	vm, err := modelMetrics(m, scores, val.Category, val.Attack)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -553,4 +555,17 @@ func supconStage(cfg Config, m *Model, proj *nn.Sequential, x []float32, w int, 
 			return l
 		},
 	}
+}
+
+// attackTypes returns the attack types of t's rows, sorted, without
+// "normal".
+func attackTypes(t *data.Table) []string {
+	var out []string
+	for i, a := range t.Attack {
+		if t.Category[i] != data.CategoryNormal {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

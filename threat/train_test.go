@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,10 +96,27 @@ func TestTrainSmoke(t *testing.T) {
 		"auroc_anomaly_input_knn", "recall_normal", "recall_dos", "recall_probe", "recall_r2l", "recall_u2r",
 		"auroc_anomaly_learned", "auroc_anomaly_combined", "val_novelty_auroc", "val_novelty_auroc_learned",
 		"val_novelty_auroc_input_knn", "val_novelty_auroc_combined",
-		"val_novelty_auroc_macro", "val_novelty_auroc_hard"} {
+		"val_novelty_auroc_macro", "val_novelty_auroc_hard",
+		"tpr_at_fpr_2pct_anomaly", "tpr_at_fpr_2pct_anomaly_learned", "tpr_at_fpr_2pct_anomaly_input_knn",
+		"tpr_at_fpr_2pct_anomaly_combined", "tpr_at_fpr_1pct_anomaly_learned", "tpr_at_fpr_5pct_anomaly_learned",
+		"auroc_anomaly_learned_unseen", "auroc_anomaly_input_knn_unseen", "auroc_anomaly_combined_unseen",
+		"tpr_at_fpr_2pct_anomaly_learned_unseen"} {
 		v, ok := written[k]
 		if !ok || math.IsNaN(v) || v < 0 || v > 1 {
 			t.Errorf("metrics.json %s = %v (present %v)", k, v, ok)
+		}
+	}
+	// The detection rates grow with the false alarm rate allowed, and the
+	// calibrated threshold is one of the operating points they range over.
+	for _, sc := range []string{"anomaly", "anomaly_learned", "anomaly_input_knn", "anomaly_combined"} {
+		t1, t2, t5 := written["tpr_at_fpr_1pct_"+sc], written["tpr_at_fpr_2pct_"+sc], written["tpr_at_fpr_5pct_"+sc]
+		if !(t1 <= t2 && t2 <= t5) {
+			t.Errorf("%s: detection rates %v, %v, %v at 1%%, 2%%, 5%% false alarms", sc, t1, t2, t5)
+		}
+	}
+	for _, l := range fprLevels {
+		if fpr, rec := written["anomaly_fpr"], written["anomaly_recall"]; fpr <= l.fpr && written["tpr_at_fpr_"+l.name+"_anomaly"] < rec {
+			t.Errorf("threshold detects %v at %v false alarms, above tpr_at_fpr_%s_anomaly %v", rec, fpr, l.name, written["tpr_at_fpr_"+l.name+"_anomaly"])
 		}
 	}
 	// The AUROC differences are those of the written AUROCs, with a
@@ -126,6 +144,12 @@ func TestTrainSmoke(t *testing.T) {
 	for k, v := range ev {
 		if m[k] != v {
 			t.Errorf("Eval %s = %v, Train wrote %v", k, v, m[k])
+		}
+	}
+	for k := range m { // and reports every test figure (a model field lost in Save would drop some)
+		test := slices.ContainsFunc([]string{"accuracy_", "recall_", "auroc_", "ap_", "tpr_", "unseen_"}, func(p string) bool { return strings.HasPrefix(k, p) })
+		if _, ok := ev[k]; test && !ok {
+			t.Errorf("Train wrote %s, Eval does not", k)
 		}
 	}
 	model, err := LoadModel(out)

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 	"strings"
@@ -198,18 +199,50 @@ func (q *quantizer) validate() error {
 
 func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
 
-// encode writes the codes of x to dst; both have length dim.
-func (q *quantizer) encode(x []float32, dst []uint8) {
+// encode writes the codes of x to dst, both of length dim, and returns the
+// number of components outside the fitted ranges (clamped).
+func (q *quantizer) encode(x []float32, dst []uint8) (clamped int) {
 	for j, v := range x {
 		c := (v - q.lo[j]) * q.inv[j]
 		switch {
 		case c <= 0:
 			dst[j] = 0
+			if c < 0 {
+				clamped++
+			}
 		case c >= 255:
 			dst[j] = 255
+			if c > 255 {
+				clamped++
+			}
 		default:
 			dst[j] = uint8(c + 0.5)
 		}
+	}
+	return clamped
+}
+
+// driftRate is the share of the components written after the fit that its
+// ranges clamp above which a store warns (once): about 2/(MinQuantFit+1),
+// 0.2%, are expected when later items come from the same distribution as
+// the first MinQuantFit; more means they do not (data written in an order,
+// by class say), and recall suffers: 20,000 clustered vectors (32
+// dimensions) written 100 at a time sorted by their first component reach
+// recall@10 0.632 against 0.953 in one batch (Cosine; L2 0.819 against
+// 0.969). Refitting needs the float32 vectors, which only Rerank keeps.
+const driftRate = 0.01
+
+// noteClamps counts the clamped components of one vector written after the
+// fit and warns once the share passes driftRate over MinQuantFit vectors
+// or more.
+func (s *store) noteClamps(clamped int) {
+	s.written += uint64(s.dim)
+	s.clamped += uint64(clamped)
+	if !s.driftWarned && s.written >= MinQuantFit*uint64(s.dim) && float64(s.clamped) > driftRate*float64(s.written) {
+		s.driftWarned = true
+		slog.Warn(fmt.Sprintf("index: the int8 ranges fitted on the first items clamp many components of later ones, and recall suffers; "+
+			"write a representative sample first (a first write of %d items or more fits on all of them), or keep float32 vectors with Rerank", MinQuantFit),
+			"clamped", s.clamped, "components", s.written, "share", float64(s.clamped)/float64(s.written))
 	}
 }
 

@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -553,5 +554,48 @@ func TestLazyFitSnapshot(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestDriftWarning checks the clamp count against a naive count of the
+// components outside the fitted ranges, and that a store warns when items
+// written after the fit drift from the first ones (written sorted by their
+// first component, as data written class by class would be) but not when
+// they come in random order.
+func TestDriftWarning(t *testing.T) {
+	const n, d = 3 * MinQuantFit, 8
+	base, _ := clustered(n, d, 0, 20, 5)
+	shuffled := itemsOf(base, d)
+	sorted := slices.Clone(shuffled)
+	slices.SortFunc(sorted, func(a, b Item) int { return cmp.Compare(a.Vector[0], b.Vector[0]) })
+	for _, tc := range []struct {
+		name  string
+		items []Item
+		warn  bool
+	}{{"random order", shuffled, false}, {"sorted", sorted, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			idx, err := New(KindFlat, Config{Dim: d, Metric: L2, Quantization: Int8PerDim})
+			must(t, err)
+			must(t, idx.Upsert(tc.items[:MinQuantFit]...)) // fits on these
+			for i := MinQuantFit; i < n; i += 100 {
+				must(t, idx.Upsert(tc.items[i:min(i+100, n)]...))
+			}
+			st := storeOf(idx)
+			var want uint64
+			for _, it := range tc.items[MinQuantFit:] {
+				for j, v := range it.Vector {
+					if v < st.quant.lo[j] || v > st.quant.lo[j]+255*st.quant.scale[j] {
+						want++
+					}
+				}
+			}
+			if st.written != uint64((n-MinQuantFit)*d) || st.clamped != want {
+				t.Fatalf("counted %d clamped of %d components, want %d of %d", st.clamped, st.written, want, (n-MinQuantFit)*d)
+			}
+			t.Logf("clamped %.4f of the components written after the fit", float64(st.clamped)/float64(st.written))
+			if st.driftWarned != tc.warn {
+				t.Fatalf("warned %v, want %v (clamped share %.4f)", st.driftWarned, tc.warn, float64(st.clamped)/float64(st.written))
+			}
+		})
 	}
 }

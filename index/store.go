@@ -35,6 +35,14 @@ type store struct {
 	live  int
 
 	filters filterCache
+
+	// written and clamped count the components of the vectors written after
+	// the fitting write (or the load) and those the fitted ranges clamped;
+	// see noteClamps. uncounted is what remains of the fitting write's
+	// items, which the ranges span (every write appends each of its items).
+	written, clamped uint64
+	uncounted        int
+	driftWarned      bool
 }
 
 func newStore(cfg Config) *store {
@@ -87,6 +95,7 @@ func (s *store) fit(items []Item, auto bool, q *quantizer) {
 	}
 	if q != nil && s.qkind != NoQuant && s.quant == nil && len(q.lo) == s.dim {
 		s.setQuant(q)
+		s.uncounted = len(items)
 	}
 }
 
@@ -131,7 +140,11 @@ func (s *store) append(it *Item, buf *[]float32) uint32 {
 	if s.coded() {
 		s.codes = slices.Grow(s.codes, s.dim)[:len(s.codes)+s.dim]
 		c := s.codes[len(s.codes)-s.dim:]
-		s.quant.encode(v, c)
+		if clamped := s.quant.encode(v, c); s.uncounted > 0 {
+			s.uncounted--
+		} else {
+			s.noteClamps(clamped)
+		}
 		if s.metric == L2 {
 			tmp := make([]float32, s.dim)
 			s.quant.decode(c, tmp)

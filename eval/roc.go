@@ -92,7 +92,7 @@ func TPRAtFPR(scores []float64, positive []bool, maxFPR float64) (float64, error
 	}
 	var best float64
 	forEachThreshold(scores, positive, func(_ float64, tp, fp int) {
-		if float64(fp) <= maxFPR*float64(neg) {
+		if float64(fp)/float64(neg) <= maxFPR {
 			best = max(best, float64(tp)/float64(pos))
 		}
 	})

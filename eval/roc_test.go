@@ -170,6 +170,16 @@ func TestTPRAtFPRAgainstNaive(t *testing.T) {
 			t.Errorf("TPR at FPR %v: %v, want %v", c.fpr, got, c.tpr)
 		}
 	}
+	// 0.29*100 is 28.999999999999996 in float64: the vertex at FPR exactly
+	// 0.29 (29 of 100 negatives) must still count.
+	var rs []float64
+	var rp []bool
+	for i := range 200 {
+		rs, rp = append(rs, float64(200-i)), append(rp, i < 50 || i >= 79 && i < 129)
+	}
+	if got, err := TPRAtFPR(rs, rp, 0.29); got != 1 || err != nil {
+		t.Errorf("TPR at FPR 0.29 with 29 of 100 negatives above the last positive: %v %v, want 1", got, err)
+	}
 	if got, _ := TPRAtFPR([]float64{0.5, 0.5}, []bool{true, false}, 0); got != 0 {
 		t.Errorf("tied: TPR %v at FPR 0, want 0", got)
 	}

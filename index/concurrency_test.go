@@ -26,6 +26,9 @@ func TestConcurrentReadWrite(t *testing.T) {
 			cfg := Config{Dim: d, Metric: Cosine, Quantization: v.quant, Rerank: v.rerank, M: 6, EfConstruction: 24}
 			idx := openConcurrent(t, v.kind, cfg, v.durable, SyncGroup)
 			stable := smallItems("s", 200, d, 1)
+			if v.quant != NoQuant && !v.durable {
+				fitOn(idx, stable) // 200 items do not reach MinQuantFit: searches must run on codes
+			}
 			must(t, idx.Add(stable...))
 			churn := smallItems("c", 100, d, 2)
 			var wg sync.WaitGroup
@@ -75,6 +78,9 @@ func TestConcurrentReadWrite(t *testing.T) {
 				}()
 			}
 			wg.Wait()
+			if v.quant != NoQuant && !storeOf(idx).coded() {
+				t.Errorf("%s searched float32 vectors, not codes", v.name)
+			}
 		})
 	}
 }

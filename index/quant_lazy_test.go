@@ -424,8 +424,9 @@ func content(idx Index) string {
 }
 
 // TestLazyFitReplay checks that a DB written one item at a time across the
-// fit (one batch well before it) (with or without deletes and a replacement, with a compaction before
-// the fit or none) reopens to the same quantizer, codes and vectors, and that
+// fit (but for one batch, from the 32nd item to 8 before the fit), with or
+// without deletes and a replacement, with a compaction before the fit or
+// none, reopens to the same quantizer, codes and vectors, and that
 // a bare index given the same writes, which fits by itself, ends the same.
 //
 // HNSW graphs are not compared: one replayed from the log in batches already
@@ -449,7 +450,7 @@ func TestLazyFitReplay(t *testing.T) {
 					must(t, err)
 					for _, idx := range []Index{db, bare} {
 						// One item at a time, except one batch from the 32nd
-						// item to just before the fit (to keep the test short).
+						// item to 8 before the fit (to keep the test short).
 						for i := 0; i < len(items); i++ {
 							if i == 31 {
 								must(t, idx.Upsert(items[31:MinQuantFit-8]...))

@@ -21,7 +21,8 @@ import (
 //	  opDelete     count u32, per ID: u16 length + bytes
 //	  opFitUpsert  lo (f32 x dim), scale (f32 x dim), then the items as in
 //	               opUpsert: the write that fits the quantizer (the first to
-//	               bring the live count to MinQuantFit), with the quantizer
+//	               bring the live count to MinQuantFit, 64 in builds
+//	               before the seventh session), with the quantizer
 //	               it fitted; replay installs it and applies the items under
 //	               one lock hold, never refitting
 //

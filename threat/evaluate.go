@@ -28,9 +28,10 @@ func Eval(modelDir, spec string) (map[string]float64, error) {
 // learned and the input-space distance, each over its median on the
 // calibration normals; and auroc_anomaly_combined_minus_input (with _se and
 // _p), that sum's AUROC against the input space's (see putAUCDifference);
-// and, for a model that knows its training file's attack types, the same
-// anomaly figures on the records of unseen types (see putUnseen). attacks
-// are the records' attack types.
+// tpr_at_fpr_<level>_anomaly_combined (see putTPRAtFPR); and, for a model
+// that knows its training file's attack types, the anomaly figures on the
+// records of unseen types (see putUnseen). attacks are the records' attack
+// types.
 func modelMetrics(m *Model, scores []Score, truth []data.Category, attacks []string) (map[string]float64, error) {
 	out, err := scoreMetrics(scores, truth)
 	if err != nil {
@@ -184,7 +185,8 @@ func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, er
 }
 
 // putUnseen scores the anomaly scores on the normal records and the attacks
-// of types that m's training file lacks (KDDTest+ holds 17 such types), the
+// of types that m's training file lacks (KDDTest+ holds 18 such types for
+// KDDTrain+_20Percent, 3,752 records), the
 // attacks the score exists for, since the head knows the others: for the
 // model's score, the learned distance, the input-space one and, with
 // distance scales, their equal-weight sum (names as in scoreMetrics, suffix

@@ -664,7 +664,29 @@ func (db *DB) compact(auto bool) error {
 	if err := db.usable(); err != nil {
 		return err
 	}
+	if refitDrifted(db.idx) {
+		slog.Info("index: refitted the int8 ranges on every live item, since later items had drifted from the first", "dir", db.dir)
+	}
 	return db.compactLocked()
+}
+
+// refitDrifted refits the quantizer of a *Flat or *HNSW under its write
+// locks when its store allows and needs it (see store.refit). Searches wait
+// for the re-encoding, one pass over the stored vectors.
+func refitDrifted(idx Index) bool {
+	switch x := idx.(type) {
+	case *Flat:
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		return x.st.refit()
+	case *HNSW:
+		x.wmu.Lock()
+		defer x.wmu.Unlock()
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		return x.st.refit()
+	}
+	return false
 }
 
 // vacuumDue reports whether at least 1/vacuumAt of h's nodes are tombstones.

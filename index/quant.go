@@ -229,7 +229,11 @@ func (q *quantizer) encode(x []float32, dst []uint8) (clamped int) {
 // by class say), and recall suffers: 20,000 clustered vectors (32
 // dimensions) written 100 at a time sorted by their first component reach
 // recall@10 0.632 against 0.953 in one batch (Cosine; L2 0.819 against
-// 0.969). Refitting needs the float32 vectors, which only Rerank keeps.
+// 0.969). Refitting needs the float32 vectors, which only Rerank keeps: a
+// DB with Rerank refits at compaction (store.refit), which for those
+// writes (Flat) raises recall@10 from 0.632 to 0.953 with Rerank 1 and
+// from 0.817 to 1.000 with Rerank 2 (Cosine; L2 0.819 to 0.969, 0.992 to
+// 1.000).
 const driftRate = 0.01
 
 // noteClamps counts the clamped components of one vector written after the
@@ -238,12 +242,36 @@ const driftRate = 0.01
 func (s *store) noteClamps(clamped int) {
 	s.written += uint64(s.dim)
 	s.clamped += uint64(clamped)
-	if !s.driftWarned && s.written >= MinQuantFit*uint64(s.dim) && float64(s.clamped) > driftRate*float64(s.written) {
+	if !s.driftWarned && s.drifted() {
 		s.driftWarned = true
-		slog.Warn(fmt.Sprintf("index: the int8 ranges fitted on the first items clamp many components of later ones, and recall suffers; "+
-			"write a representative sample first (a first write of %d items or more fits on all of them), or keep float32 vectors with Rerank", MinQuantFit),
+		fix := fmt.Sprintf("write a representative sample first (a first write of %d items or more fits on all of them), or keep float32 vectors with Rerank", MinQuantFit)
+		if s.keep {
+			fix = "with Rerank, DB.Compact refits them on every live item"
+		}
+		slog.Warn("index: the int8 ranges fitted on the first items clamp many components of later ones, and recall suffers; "+fix,
 			"clamped", s.clamped, "components", s.written, "share", float64(s.clamped)/float64(s.written))
 	}
+}
+
+// drifted reports whether the vectors written since the fit (MinQuantFit
+// of them at least) had more than driftRate of their components clamped.
+func (s *store) drifted() bool {
+	return s.written >= MinQuantFit*uint64(s.dim) && float64(s.clamped) > driftRate*float64(s.written)
+}
+
+// refit fits the quantizer anew on the live float32 vectors of a fitted
+// store that keeps them (Rerank) and has drifted, re-encodes every slot and
+// reports whether it did. DB.Compact calls it before writing the snapshot,
+// which then carries the new quantizer (the log after it replays onto it).
+func (s *store) refit() bool {
+	if !s.keep || s.quant == nil || s.live == 0 || !s.drifted() {
+		return false
+	}
+	q := s.fitWith(nil, nil)
+	s.quant = nil
+	s.setQuant(q)
+	s.written, s.clamped, s.driftWarned = 0, 0, false
+	return true
 }
 
 // decode writes the reconstruction of codes c to dst.

@@ -600,3 +600,71 @@ func TestDriftWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestRefitAtCompaction checks that a DB whose store keeps float32 vectors
+// (Rerank) refits drifted ranges when it compacts: the new quantizer is the
+// one fitted on every live item, every code is re-encoded with it, the
+// clamp count restarts, and the DB reopens (from the snapshot and what the
+// log holds after it) to the same content. Without Rerank the DB cannot
+// refit and keeps its quantizer.
+func TestRefitAtCompaction(t *testing.T) {
+	const n, d = 3 * MinQuantFit, 8
+	base, _ := clustered(n, d, 0, 20, 5)
+	items := itemsOf(base, d)
+	slices.SortFunc(items, func(a, b Item) int { return cmp.Compare(a.Vector[0], b.Vector[0]) })
+	for _, kind := range []Kind{KindFlat, KindHNSW} {
+		for _, rerank := range []int{0, 2} {
+			t.Run(fmt.Sprintf("%v/rerank%d", kind, rerank), func(t *testing.T) {
+				dir := filepath.Join(t.TempDir(), "db")
+				cfg := Config{Dim: d, Metric: L2, Quantization: Int8PerDim, Rerank: rerank, M: 4, EfConstruction: 16, Seed: 2, BuildWorkers: 1}
+				db, err := Open(dir, Options{Kind: kind, Config: cfg, Sync: SyncNever})
+				must(t, err)
+				for i := 0; i < n-100; i += 100 {
+					must(t, db.Upsert(items[i:i+100]...))
+				}
+				_, err = db.Delete(items[5].ID)
+				must(t, err)
+				st := storeOf(db)
+				if !st.drifted() {
+					t.Fatalf("sorted writes clamped %d of %d components: not drifted", st.clamped, st.written)
+				}
+				old := st.quant
+				must(t, db.Compact())
+				st = storeOf(db)
+				if rerank == 0 {
+					if st.quant != old || !st.drifted() {
+						t.Fatal("refitted without the float32 vectors")
+					}
+					must(t, db.Close())
+					return
+				}
+				var live []float32
+				for slot, dead := range st.dead {
+					if !dead {
+						live = append(live, st.vecs[slot*d:(slot+1)*d]...)
+					}
+				}
+				want := fitQuantizer(Int8PerDim, d, live)
+				if !slices.Equal(st.quant.lo, want.lo) || !slices.Equal(st.quant.scale, want.scale) || st.drifted() || st.written != 0 {
+					t.Fatalf("after Compact: quantizer %v %v, want %v %v; drifted %v", st.quant.lo, st.quant.scale, want.lo, want.scale, st.drifted())
+				}
+				c := make([]uint8, d)
+				for slot := range st.dead {
+					want.encode(st.vecs[slot*d:(slot+1)*d], c)
+					if !slices.Equal(c, st.codes[slot*d:(slot+1)*d]) {
+						t.Fatalf("slot %d: codes %v, want %v", slot, st.codes[slot*d:(slot+1)*d], c)
+					}
+				}
+				must(t, db.Upsert(items[n-100:]...)) // into the log after the snapshot
+				wantContent := content(db)
+				must(t, db.Close())
+				db2, err := Open(dir, Options{})
+				must(t, err)
+				defer db2.Close()
+				if got := content(db2); got != wantContent {
+					t.Fatal("the reopened DB differs from the one refitted")
+				}
+			})
+		}
+	}
+}

@@ -19,6 +19,12 @@ func TestBadInputIsUsageError(t *testing.T) {
 	badTask := filepath.Join(dir, "task.yaml")
 	os.WriteFile(badTask, []byte("task: astrology\n"), 0o644)
 	out := filepath.Join(dir, "run")
+	runOf := func(task string) string { // a run directory of task (its config.yaml alone)
+		d := filepath.Join(dir, task+"-run")
+		os.MkdirAll(d, 0o755)
+		os.WriteFile(filepath.Join(d, "config.yaml"), []byte("task: "+task+"\n"), 0o644)
+		return d
+	}
 	cases := []struct {
 		args []string
 		want string
@@ -34,6 +40,13 @@ func TestBadInputIsUsageError(t *testing.T) {
 		{[]string{"eval", "--model", dir, "--data", "nosuch:thing"}, "nosuch"},
 		{[]string{"embed", "--model", dir, "--data", "mnist", "--out", "x.csv"}, ".npy or .jsonl"},
 		{[]string{"eval", "--model", dir, "--data", "pcap:x.pcap"}, "contrast embed"},
+		{[]string{"eval", "--model", filepath.Join(dir, "missing"), "--data", "mnist"}, "no such file"},
+		{[]string{"eval", "--model", runOf("threat"), "--data", "mnist"}, "threat run: --data must be nslkdd"},
+		{[]string{"eval", "--model", runOf("text"), "--data", "nslkdd:x.txt"}, "text run: --data must be scored sentence pairs"},
+		{[]string{"eval", "--model", runOf("image"), "--data", "sick:x.txt"}, "image run: --data must be an image data set"},
+		{[]string{"eval", "--model", runOf("recommend"), "--data", "movielens:x"}, "recommend run"},
+		{[]string{"embed", "--model", filepath.Join(dir, "missing"), "--data", "mnist", "--out", "x.npy"}, "no such file"},
+		{[]string{"serve", "--model", filepath.Join(dir, "missing")}, "no such file"},
 		{[]string{"data", "inspect"}, "arg"},
 		{[]string{"bench", "--only", "w9"}, "w9"},
 		{[]string{"frobnicate"}, "unknown command"},

@@ -95,6 +95,9 @@ type embedded struct {
 // embedRun embeds the data of sp with the model of the run directory dir:
 // the one place that picks the code path by the run's task.
 func embedRun(dir string, sp data.Spec, split string) (embedded, error) {
+	if err := checkRunDir("embed", dir); err != nil {
+		return embedded{}, err
+	}
 	switch task := runTask(dir); task {
 	case "", "image":
 		return embedImages(dir, sp, split)

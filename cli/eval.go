@@ -44,20 +44,41 @@ binary and five-class accuracy, macro F1, per-category recall and anomaly AUROC.
 	return cmd
 }
 
-// evaluate loads the model and the data and computes the metrics.
+// evaluate loads the model and the data and computes the metrics, by the
+// run's task: the data must be of the kind that task's models read.
 func evaluate(model, spec string) (map[string]float64, error) {
 	sp, err := data.ParseSpec(spec)
 	if err != nil {
 		return nil, UsageError{err}
 	}
-	switch sp.Kind {
-	case data.KindSTS, data.KindSICK, data.KindMSRP, data.KindPairs:
-		return text.EvalSTS(model, spec) // scored sentence pairs: a text model
-	case data.KindNSLKDD:
-		return threat.Eval(model, spec) // connection records: a threat model
-	case data.KindPcap:
+	if err := checkRunDir("eval", model); err != nil {
+		return nil, err
+	}
+	if sp.Kind == data.KindPcap {
 		return nil, usagef("eval: %s: a capture has no labels to evaluate against; score its flows with "+
 			"contrast embed --model %s --data %s --out flows.jsonl", spec, model, spec)
+	}
+	switch task := runTask(model); task {
+	case "text":
+		switch sp.Kind {
+		case data.KindSTS, data.KindSICK, data.KindMSRP, data.KindPairs:
+			return text.EvalSTS(model, spec)
+		}
+		return nil, usagef("eval: %s is a text run: --data must be scored sentence pairs (sts:, sick:, msrp: or pairs:), not a %v source", model, sp.Kind)
+	case "threat":
+		switch sp.Kind {
+		case data.KindNSLKDD:
+			return threat.Eval(model, spec)
+		}
+		return nil, usagef("eval: %s is a threat run: --data must be nslkdd:FILE, not a %v source", model, sp.Kind)
+	case "", "image":
+		switch sp.Kind {
+		case data.KindMNIST, data.KindIDX, data.KindImages:
+		default:
+			return nil, usagef("eval: %s is an image run: --data must be an image data set (mnist, idx:DIR or images:DIR), not a %v source", model, sp.Kind)
+		}
+	default:
+		return nil, usagef("eval: %s is a %s run, which contrast train evaluates (see its metrics.json); eval takes image, text and threat runs", model, task)
 	}
 	l, cfg, _, err := train.LoadModel(model)
 	if err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,9 @@ import (
 // task its config names: text (JSON strings), threat (connection records,
 // also scored at /v1/score), else image.
 func loadServeModel(dir string) (server.Model, error) {
+	if err := checkRunDir("serve", dir); err != nil {
+		return nil, err
+	}
 	switch runTask(dir) {
 	case "text":
 		enc, err := text.LoadEncoder(dir)
@@ -32,6 +36,19 @@ func loadServeModel(dir string) (server.Model, error) {
 		return threat.NewServed(m), nil
 	}
 	return server.LoadImageModel(dir)
+}
+
+// checkRunDir fails with a usage error naming the command when dir, the
+// --model flag, is not a directory.
+func checkRunDir(cmd, dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return usagef("%s: --model %s: %v (want a run directory written by contrast train)", cmd, dir, errors.Unwrap(err))
+	}
+	if !fi.IsDir() {
+		return usagef("%s: --model %s is a file; want a run directory written by contrast train", cmd, dir)
+	}
+	return nil
 }
 
 // runTask reads the task field of a run directory's config.yaml ("" if none).

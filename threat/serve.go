@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
@@ -30,12 +31,14 @@ var requiredFields = []string{"protocol_type", "service", "flag"}
 // RecordInput says in a sentence which JSON value DecodeRecord takes; the
 // server reports it in GET /v1/info.
 const RecordInput = `a JSON object of NSL-KDD's 41 features by name: protocol_type, service and flag ` +
-	`as strings (required), the 38 numeric ones (duration, src_bytes, count, serror_rate, ...) as ` +
+	`as strings of NSL-KDD's values (required; tcp, http, SF, ...), the 38 numeric ones (duration, src_bytes, count, serror_rate, ...) as ` +
 	`numbers >= 0 (rates at most 1; 0 when absent)`
 
 // DecodeRecord reads one connection record from a JSON object that names
 // NSL-KDD's features (data.DefaultNSLKDDSchema): protocol_type, service and
-// flag as strings, which must be present, and any of the 38 numeric fields as
+// flag as strings, which must be present and be values NSL-KDD uses
+// (kddLevels; a service that the model's training file lacks is scored as
+// unseen), and any of the 38 numeric fields as
 // finite numbers in [0, MaxFieldValue] (the *_rate fields in [0, 1]); a
 // numeric field that is absent is 0, as in the records of a capture
 // (Flow.Record). For example
@@ -77,6 +80,8 @@ func DecodeRecord(raw []byte) (Record, error) {
 				return Record{}, fmt.Errorf("field %q: want a string, got %s", name, jsonKind(tok))
 			case s == "" || len(s) > maxLevelLen:
 				return Record{}, fmt.Errorf("field %q: want a non-empty string of at most %d bytes", name, maxLevelLen)
+			case !slices.Contains(kddLevels[name], s):
+				return Record{}, fmt.Errorf("field %q: %q is not one of NSL-KDD's values (%s)", name, s, levelHint(name))
 			}
 			rec.Categorical[name] = s
 			continue
@@ -110,6 +115,16 @@ func DecodeRecord(raw []byte) (Record, error) {
 		}
 	}
 	return rec, nil
+}
+
+// levelHint lists the values of a categorical field for an error message:
+// all of them for protocol_type and flag, a count and examples for service.
+func levelHint(name string) string {
+	v := kddLevels[name]
+	if len(v) <= 11 {
+		return strings.Join(v, ", ")
+	}
+	return fmt.Sprintf("%d names such as http, ftp_data, private, ecr_i", len(v))
 }
 
 // jsonKind names the JSON type of a decoder token (a scalar or a delimiter).

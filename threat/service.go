@@ -63,3 +63,20 @@ func service(p protocol, port uint16, icmpType, icmpCode uint8) string {
 	}
 	return "other"
 }
+
+// kddLevels are the values NSL-KDD's categorical fields take: its three
+// protocols, its 11 connection flags, and its 70 services (KDDTrain+) plus
+// KDD'99's oth_i, which service gives ICMP types it does not name. A JSON
+// record with any other value is refused (DecodeRecord): a typo would
+// otherwise be scored as an unseen service.
+var kddLevels = map[string][]string{
+	"protocol_type": {"icmp", "tcp", "udp"},
+	"flag":          {"OTH", "REJ", "RSTO", "RSTOS0", "RSTR", "S0", "S1", "S2", "S3", "SF", "SH"},
+	"service": {"IRC", "X11", "Z39_50", "aol", "auth", "bgp", "courier", "csnet_ns", "ctf", "daytime", "discard",
+		"domain", "domain_u", "echo", "eco_i", "ecr_i", "efs", "exec", "finger", "ftp", "ftp_data", "gopher",
+		"harvest", "hostnames", "http", "http_2784", "http_443", "http_8001", "imap4", "iso_tsap", "klogin",
+		"kshell", "ldap", "link", "login", "mtp", "name", "netbios_dgm", "netbios_ns", "netbios_ssn", "netstat",
+		"nnsp", "nntp", "ntp_u", "oth_i", "other", "pm_dump", "pop_2", "pop_3", "printer", "private", "red_i",
+		"remote_job", "rje", "shell", "smtp", "sql_net", "ssh", "sunrpc", "supdup", "systat", "telnet", "tftp_u",
+		"tim_i", "time", "urh_i", "urp_i", "uucp", "uucp_path", "vmnet", "whois"},
+}

@@ -32,8 +32,8 @@ func newIndexCmd() *cobra.Command {
 // indexBuildFlags are the flags of contrast index build.
 type indexBuildFlags struct {
 	model, spec, split, vectors, synthetic, out string
-	kind, metric                                string
-	m, efC, ef                                  int
+	kind, metric, quant                         string
+	m, efC, ef, rerank                          int
 	seed                                        uint64
 }
 
@@ -66,6 +66,8 @@ contrast serve opens. The vectors come from one of:
 	f.IntVar(&bf.m, "M", index.DefaultM, "HNSW links per node")
 	f.IntVar(&bf.efC, "ef-construction", index.DefaultEfConstruction, "HNSW candidate list while inserting")
 	f.IntVar(&bf.ef, "ef", index.DefaultEf, "HNSW default candidate list while searching")
+	f.StringVar(&bf.quant, "quant", "none", "vector storage: none (float32), int8 (per-dimension ranges) or int8-global, 4x smaller")
+	f.IntVar(&bf.rerank, "rerank", 0, "with --quant, keep the float32 vectors too and re-rank rerank*k candidates exactly")
 	f.Uint64Var(&bf.seed, "seed", 1, "seed of --synthetic and of HNSW levels")
 	f.SortFlags = false
 	return cmd
@@ -182,6 +184,13 @@ func runIndexBuild(cmd *cobra.Command, bf indexBuildFlags) error {
 	if err != nil {
 		return UsageError{fmt.Errorf("index build: --metric: %w", err)}
 	}
+	quant, err := index.ParseQuantization(bf.quant)
+	if err != nil {
+		return UsageError{fmt.Errorf("index build: --quant: %w", err)}
+	}
+	if bf.rerank < 0 || bf.rerank > 0 && quant == index.NoQuant {
+		return usagef("index build: --rerank %d: want 0, or a count >= 1 with --quant int8 or int8-global", bf.rerank)
+	}
 	if _, err := os.Stat(filepath.Join(bf.out, index.SnapshotFile)); !errors.Is(err, fs.ErrNotExist) {
 		return usagef("index build: %s already holds an index; choose a new --out", bf.out)
 	}
@@ -189,7 +198,7 @@ func runIndexBuild(cmd *cobra.Command, bf indexBuildFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg := index.Config{Dim: dim, Metric: metric, M: bf.m, EfConstruction: bf.efC, Ef: bf.ef, Seed: bf.seed}
+	cfg := index.Config{Dim: dim, Metric: metric, Quantization: quant, Rerank: bf.rerank, M: bf.m, EfConstruction: bf.efC, Ef: bf.ef, Seed: bf.seed}
 	db, err := index.Open(bf.out, index.Options{Kind: kind, Config: cfg, Sync: index.SyncNever})
 	if err != nil {
 		return UsageError{fmt.Errorf("index build: %w", err)}
@@ -213,7 +222,11 @@ func runIndexBuild(cmd *cobra.Command, bf indexBuildFlags) error {
 	if err := db.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s index of %d vectors (dim %d, %v) to %s in %.1f s\n", kind, len(items), dim, metric, bf.out, time.Since(t0).Seconds())
+	store := ""
+	if quant != index.NoQuant {
+		store = ", " + quant.String()
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s index of %d vectors (dim %d, %v%s) to %s in %.1f s\n", kind, len(items), dim, metric, store, bf.out, time.Since(t0).Seconds())
 	return nil
 }
 
@@ -238,14 +251,8 @@ shared/bench/index_reference.py (FAISS flat and hnswlib), so the two sit side by
 			if cfg.Metric, err = index.ParseMetric(metric); err != nil {
 				return UsageError{fmt.Errorf("index bench: --metric: %w", err)}
 			}
-			switch quant {
-			case "none", "":
-			case "int8":
-				cfg.Quantization = index.Int8PerDim
-			case "int8-global":
-				cfg.Quantization = index.Int8Global
-			default:
-				return usagef("index bench: --quant %q: want none, int8 or int8-global", quant)
+			if cfg.Quantization, err = index.ParseQuantization(quant); err != nil {
+				return UsageError{fmt.Errorf("index bench: --quant: %w", err)}
 			}
 			for _, s := range strings.Split(efs, ",") {
 				ef, err := strconv.Atoi(strings.TrimSpace(s))

@@ -41,6 +41,8 @@ func TestServeUsageErrors(t *testing.T) {
 		{[]string{"index", "build", "--out", filepath.Join(dir, "i")}, "one source"},
 		{[]string{"index", "build", "--out", filepath.Join(dir, "i"), "--synthetic", "10"}, "N,DIM"},
 		{[]string{"index", "build", "--out", filepath.Join(dir, "i"), "--synthetic", "10,2", "--metric", "hamming"}, "hamming"},
+		{[]string{"index", "build", "--out", filepath.Join(dir, "i"), "--synthetic", "10,2", "--quant", "int4"}, "int4"},
+		{[]string{"index", "build", "--out", filepath.Join(dir, "i"), "--synthetic", "10,2", "--rerank", "2"}, "--rerank 2"},
 		{[]string{"index", "bench", "--base", "b.npy"}, "--queries"},
 		{[]string{"index", "bench", "--base", "b.npy", "--queries", "q.npy", "--ef", "1,x"}, "--ef"},
 	}
@@ -82,6 +84,18 @@ func TestIndexBuildServeLoadtest(t *testing.T) {
 		if v != want[499*8+j] {
 			t.Fatalf("item 499 = %v, want %v", it.Vector, want[499*8:])
 		}
+	}
+	db.Close()
+	// --quant and --rerank reach the index: int8 codes past MinQuantFit.
+	qidx := filepath.Join(dir, "qidx")
+	if err := Run(context.Background(), []string{"index", "build", "--synthetic", "1500,8", "--out", qidx, "--quant", "int8", "--rerank", "3"}); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = index.Open(qidx, index.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if c := db.Config(); c.Quantization != index.Int8PerDim || c.Rerank != 3 || db.Len() != 1500 {
+		t.Fatalf("built with --quant int8 --rerank 3: %+v, %d items", c, db.Len())
 	}
 	db.Close()
 

@@ -454,6 +454,18 @@ func (db *DB) Metric() Metric { return db.idx.Metric() }
 // Len is the number of live items.
 func (db *DB) Len() int { return db.idx.Len() }
 
+// Config is the configuration of the underlying index (as its snapshot
+// recorded it, for a DB opened without one).
+func (db *DB) Config() Config {
+	switch x := db.idx.(type) {
+	case *Flat:
+		return x.Config()
+	case *HNSW:
+		return x.Config()
+	}
+	panic(fmt.Sprintf("index: unexpected index type %T", db.idx))
+}
+
 // Get returns a copy of the item with the given ID.
 func (db *DB) Get(id string) (Item, bool) { return db.idx.Get(id) }
 

@@ -12,7 +12,7 @@ import (
 func newDataCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "data",
-		Short: "Inspect data sources",
+		Short: "Inspect data sources and fetch the word vectors text configs use",
 	}
 	var n int
 	inspect := &cobra.Command{

@@ -136,12 +136,16 @@ func TestHandleJSON(t *testing.T) {
 		{`{"history":[1]} {}`, nil},
 		{`[1]`, nil},
 		{``, nil},
+		{`{"history":["Toy Story"]}`, nil},
 	} {
 		t.Run(tc.body, func(t *testing.T) {
 			resp, err := m.HandleJSON([]byte(tc.body))
 			if tc.items == nil {
 				if !errors.Is(err, ErrBadRequest) {
 					t.Fatalf("error %v, want a bad request", err)
+				}
+				if strings.Contains(err.Error(), "Go struct") {
+					t.Fatalf("error %q names a Go type", err)
 				}
 				return
 			}

@@ -1,9 +1,7 @@
 package recommend
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/contrast-ml/contrast/ag"
 	"github.com/contrast-ml/contrast/index"
+	"github.com/contrast-ml/contrast/internal/strictjson"
 	"github.com/contrast-ml/contrast/tensor"
 )
 
@@ -162,14 +161,9 @@ type Response struct {
 // HandleJSON decodes a Request (strictly: unknown fields and trailing data
 // are errors) and answers it. Errors caused by the body wrap ErrBadRequest.
 func (m *Model) HandleJSON(body []byte) (*Response, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
 	var req Request
-	if err := dec.Decode(&req); err != nil {
+	if err := strictjson.Decode(body, &req); err != nil {
 		return nil, fmt.Errorf("recommend: request: %v: %w", err, ErrBadRequest)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("recommend: request: data after the JSON object: %w", ErrBadRequest)
 	}
 	if req.K == 0 {
 		req.K = 10

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 
 	"github.com/contrast-ml/contrast/index"
+	"github.com/contrast-ml/contrast/internal/strictjson"
 )
 
 // MaxIDLen is the longest item ID the API accepts, in bytes.
@@ -58,32 +58,15 @@ type upsertRequest struct {
 }
 
 // decodeStrict decodes exactly one JSON object into v, refusing unknown
-// fields and trailing data.
+// fields and trailing data (strictjson.Decode).
 func decodeStrict(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return errorf(CodeBadRequest, "empty request body; want a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return errorf(CodeBadRequest, "invalid JSON body: %s", jsonErrorText(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errorf(CodeBadRequest, "invalid JSON body: data after the object")
+	switch err := strictjson.Decode(body, v); {
+	case errors.Is(err, strictjson.ErrEmpty):
+		return errorf(CodeBadRequest, "%v", err)
+	case err != nil:
+		return errorf(CodeBadRequest, "invalid JSON body: %v", err)
 	}
 	return nil
-}
-
-// jsonErrorText makes encoding/json's errors read well without Go type names.
-func jsonErrorText(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		if te.Field != "" {
-			return fmt.Sprintf("field %q: cannot use a JSON %s here", te.Field, te.Value)
-		}
-		return fmt.Sprintf("cannot use a JSON %s here", te.Value)
-	}
-	return err.Error()
 }
 
 // isNull reports an absent or null raw value.

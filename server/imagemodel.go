@@ -19,6 +19,7 @@ import (
 
 	"github.com/contrast-ml/contrast/ag"
 	"github.com/contrast-ml/contrast/index"
+	"github.com/contrast-ml/contrast/internal/strictjson"
 	"github.com/contrast-ml/contrast/nn"
 	"github.com/contrast-ml/contrast/tensor"
 	"github.com/contrast-ml/contrast/train"
@@ -193,7 +194,7 @@ func (m *ImageModel) Pixels(raw json.RawMessage, dst []float32) error {
 	case '[':
 		var px []float32
 		if err := json.Unmarshal(raw, &px); err != nil {
-			return fmt.Errorf("pixel array: %v", jsonErrorText(err))
+			return fmt.Errorf("pixel array: %v", strictjson.Text(err))
 		}
 		if len(px) != len(dst) {
 			return fmt.Errorf("pixel array of %d values, the model takes C*H*W = %d*%d*%d = %d", len(px), m.shape.C, m.shape.H, m.shape.W, len(dst))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/contrast-ml/contrast/data"
+	"github.com/contrast-ml/contrast/recommend"
 	"github.com/contrast-ml/contrast/text"
 	"github.com/contrast-ml/contrast/threat"
 	"github.com/spf13/cobra"
@@ -24,6 +25,14 @@ func newDataCmd() *cobra.Command {
 			sp, err := data.ParseSpec(args[0])
 			if err != nil {
 				return UsageError{err}
+			}
+			if sp.Kind == data.KindMovieLens { // package recommend reads it (data cannot import recommend)
+				ml, err := recommend.ReadMovieLens(sp.Path)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s: %s", sp, ml.Describe(n))
+				return err
 			}
 			set, err := loadForInspect(sp)
 			if err != nil {

@@ -215,3 +215,16 @@ func FuzzReadRatings(f *testing.F) {
 		}
 	})
 }
+
+func TestDescribe(t *testing.T) {
+	ml := &MovieLens{
+		Movies:  []Movie{{ID: 1, Title: "Toy Story (1995)", Year: 1995, Genres: []string{"Animation", "Comedy"}}, {ID: 2, Title: "Heat (1995)"}},
+		Ratings: []Rating{{User: 7, Movie: 1, Stars: 4.5, Time: 86400}, {User: 9, Movie: 2, Stars: 1, Time: 0}, {User: 7, Movie: 2, Stars: 3, Time: 2 * 86400}},
+	}
+	want := "2 movies, 2 users, 3 ratings, 0 tags\n" +
+		"  stars 1.0 to 4.5; rated 1970-01-01 to 1970-01-03\n" +
+		"  movie 1: Toy Story (1995) [Animation|Comedy]\n"
+	if got := ml.Describe(1); got != want {
+		t.Errorf("Describe:\n%s\nwant\n%s", got, want)
+	}
+}

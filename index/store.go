@@ -208,7 +208,9 @@ func (s *store) swapRemove(slot uint32) {
 // tombstones. s is only read.
 func (s *store) compacted() *store {
 	c := &store{dim: s.dim, metric: s.metric, qkind: s.qkind, keep: s.keep, quant: s.quant,
-		slots: make(map[string]uint32, s.live)}
+		slots: make(map[string]uint32, s.live),
+		// The clamp count goes on (Vacuum, then a refit, in DB.compact).
+		written: s.written, clamped: s.clamped, driftWarned: s.driftWarned}
 	d := s.dim
 	for slot, dead := range s.dead {
 		if dead {

@@ -44,6 +44,7 @@ func TestBadInputIsUsageError(t *testing.T) {
 		{[]string{"eval", "--model", runOf("threat"), "--data", "mnist"}, "threat run: --data must be nslkdd"},
 		{[]string{"eval", "--model", runOf("text"), "--data", "nslkdd:x.txt"}, "text run: --data must be scored sentence pairs"},
 		{[]string{"eval", "--model", runOf("image"), "--data", "sick:x.txt"}, "image run: --data must be an image data set"},
+		{[]string{"data", "inspect", "--n", "-1", "mnist"}, "--n -1"},
 		{[]string{"eval", "--model", runOf("recommend"), "--data", "movielens:x"}, "recommend run"},
 		{[]string{"embed", "--model", filepath.Join(dir, "missing"), "--data", "mnist", "--out", "x.npy"}, "no such file"},
 		{[]string{"serve", "--model", filepath.Join(dir, "missing")}, "no such file"},

@@ -26,6 +26,9 @@ func newDataCmd() *cobra.Command {
 			if err != nil {
 				return UsageError{err}
 			}
+			if n < 0 {
+				return usagef("data inspect: --n %d: want a count of examples >= 0", n)
+			}
 			if sp.Kind == data.KindMovieLens { // package recommend reads it (data cannot import recommend)
 				ml, err := recommend.ReadMovieLens(sp.Path)
 				if err != nil {

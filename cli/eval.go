@@ -71,7 +71,17 @@ func evaluate(model, spec string) (map[string]float64, error) {
 			return threat.Eval(model, spec)
 		}
 		return nil, usagef("eval: %s is a threat run: --data must be nslkdd:FILE, not a %v source", model, sp.Kind)
-	case "", "image":
+	case "":
+		// No task named (a text ensemble's member directory, say): the
+		// data's kind picks the path, and the model's loader says if it does
+		// not fit.
+		switch sp.Kind {
+		case data.KindSTS, data.KindSICK, data.KindMSRP, data.KindPairs:
+			return text.EvalSTS(model, spec)
+		case data.KindNSLKDD:
+			return threat.Eval(model, spec)
+		}
+	case "image":
 		switch sp.Kind {
 		case data.KindMNIST, data.KindIDX, data.KindImages:
 		default:

@@ -205,7 +205,13 @@ func runIndexBuild(cmd *cobra.Command, bf indexBuildFlags) error {
 	}
 	stderr := cmd.ErrOrStderr()
 	t0 := time.Now()
-	const chunk = 10000
+	// Writes of 10,000 show progress; a quantised index takes all in one
+	// write, whose items its int8 ranges are then fitted on (data sets read
+	// class by class would otherwise fit on the first classes).
+	chunk := 10000
+	if quant != index.NoQuant {
+		chunk = max(len(items), 1)
+	}
 	for lo := 0; lo < len(items); lo += chunk {
 		hi := min(lo+chunk, len(items))
 		if err := db.Upsert(items[lo:hi]...); err != nil {

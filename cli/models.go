@@ -51,8 +51,19 @@ func checkRunDir(cmd, dir string) error {
 	return nil
 }
 
-// runTask reads the task field of a run directory's config.yaml ("" if none).
-func runTask(dir string) string { return configTask(filepath.Join(dir, "config.yaml")) }
+// runTask reads the task field of a run directory's config.yaml: "image"
+// when the file names none (image runs write task: ""), "" when there is no
+// config.yaml (a text ensemble's member directory, say).
+func runTask(dir string) string {
+	path := filepath.Join(dir, "config.yaml")
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	if t := configTask(path); t != "" {
+		return t
+	}
+	return "image"
+}
 
 // configTask reads the task field of a YAML config file: "" when the file
 // is missing, unreadable or names none (the full load reports errors).

@@ -23,7 +23,9 @@ import (
 // exactly; the write that brings the live count to MinQuantFit or more fits lo
 // and hi on every item live after that write (the ones held and the batch),
 // encodes every stored vector, and drops the float32 copies unless
-// Config.Rerank keeps them. From then on the quantizer is fixed. A first write
+// Config.Rerank keeps them. From then on the quantizer is fixed, except that
+// a DB that keeps the float32 vectors refits it at compaction when later
+// items have drifted outside its ranges (see driftRate). A first write
 // of MinQuantFit items or more therefore fits on that write alone, as an
 // eager fit would; a user writing one item at a time gets ranges fitted on the
 // first MinQuantFit items instead of on the first item, whose range of width
@@ -86,7 +88,7 @@ type quantizer struct {
 // exactly, which at this size costs little (4 MiB at 1,024 dimensions), as
 // Qdrant leaves small segments unquantised. Deletions before the fit lower
 // the count, so the fit waits until MinQuantFit items are live at once;
-// deletions after it change nothing (the quantizer is never refitted).
+// deletions after it change nothing (only a drift refit changes the ranges).
 const MinQuantFit = 1024
 
 // minQuantFitV1 was MinQuantFit up to the sixth session: the size of the
@@ -200,19 +202,26 @@ func (q *quantizer) validate() error {
 func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
 
 // encode writes the codes of x to dst, both of length dim, and returns the
-// number of components outside the fitted ranges (clamped).
+// number of components clamped: more than half a step outside the fitted
+// range (within it a value loses no more than rounding does), or, in a
+// range of width zero, other than its one value.
 func (q *quantizer) encode(x []float32, dst []uint8) (clamped int) {
 	for j, v := range x {
 		c := (v - q.lo[j]) * q.inv[j]
 		switch {
+		case q.inv[j] == 0: // a range of width zero: every value is lo
+			dst[j] = 0
+			if v != q.lo[j] {
+				clamped++
+			}
 		case c <= 0:
 			dst[j] = 0
-			if c < 0 {
+			if c < -0.5 {
 				clamped++
 			}
 		case c >= 255:
 			dst[j] = 255
-			if c > 255 {
+			if c > 255.5 {
 				clamped++
 			}
 		default:
@@ -246,7 +255,7 @@ func (s *store) noteClamps(clamped int) {
 		s.driftWarned = true
 		fix := fmt.Sprintf("write a representative sample first (a first write of %d items or more fits on all of them), or keep float32 vectors with Rerank", MinQuantFit)
 		if s.keep {
-			fix = "with Rerank, DB.Compact refits them on every live item"
+			fix = "a DB that keeps the float32 vectors (Rerank) refits them at its next compaction"
 		}
 		slog.Warn("index: the int8 ranges fitted on the first items clamp many components of later ones, and recall suffers; "+fix,
 			"clamped", s.clamped, "components", s.written, "share", float64(s.clamped)/float64(s.written))

@@ -582,10 +582,11 @@ func TestDriftWarning(t *testing.T) {
 				must(t, idx.Upsert(tc.items[i:min(i+100, n)]...))
 			}
 			st := storeOf(idx)
-			var want uint64
+			var want uint64 // more than half a step outside, in float64
 			for _, it := range tc.items[MinQuantFit:] {
 				for j, v := range it.Vector {
-					if v < st.quant.lo[j] || v > st.quant.lo[j]+255*st.quant.scale[j] {
+					lo, step := float64(st.quant.lo[j]), float64(st.quant.scale[j])
+					if float64(v) < lo-step/2 || float64(v) > lo+255.5*step {
 						want++
 					}
 				}

@@ -123,3 +123,28 @@ func TestReplayUnfittedLog(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeClamps: encode counts a component as clamped when it lies more
+// than half a step outside its range, or, in a range of width zero (a
+// dimension constant over the fitted items), when it differs from it.
+func TestEncodeClamps(t *testing.T) {
+	q := newQuantizer([]float32{0, 1}, []float32{0, 0.1})
+	codes := make([]uint8, 2)
+	for _, c := range []struct {
+		x    []float32
+		want int
+	}{
+		{[]float32{0, 1}, 0},
+		{[]float32{0, 1 + 255*0.1}, 0},
+		{[]float32{0, 1 + 255.4*0.1}, 0}, // within half a step: rounding
+		{[]float32{0, 1 + 255.6*0.1}, 1}, // beyond it
+		{[]float32{0, 1 - 0.04}, 0},      // -0.4 steps
+		{[]float32{0, 1 - 0.06}, 1},      // -0.6 steps
+		{[]float32{2, 1}, 1},             // the constant dimension moved
+		{[]float32{-1, 1 + 300*0.1}, 2},
+	} {
+		if got := q.encode(c.x, codes); got != c.want {
+			t.Errorf("encode(%v): %d clamped, want %d", c.x, got, c.want)
+		}
+	}
+}

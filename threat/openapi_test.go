@@ -2,6 +2,7 @@ package threat
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,7 @@ func TestOpenAPIRecordMatchesDecoder(t *testing.T) {
 	}
 	type prop struct {
 		Type    string   `yaml:"type"`
+		Enum    []string `yaml:"enum"`
 		Minimum *float64 `yaml:"minimum"`
 		Maximum *float64 `yaml:"maximum"`
 	}
@@ -44,8 +46,8 @@ func TestOpenAPIRecordMatchesDecoder(t *testing.T) {
 		t.Errorf("ConnectionRecord lists %d fields, the decoder knows %d", len(rec.Properties), len(numeric)+len(symbolic))
 	}
 	for name := range symbolic {
-		if p, ok := rec.Properties[name]; !ok || p.Type != "string" {
-			t.Errorf("symbolic field %q: schema %+v", name, p)
+		if p, ok := rec.Properties[name]; !ok || p.Type != "string" || !slices.Equal(p.Enum, kddLevels[name]) {
+			t.Errorf("symbolic field %q: schema %+v, want a string of %v", name, p, kddLevels[name])
 		}
 	}
 	for name := range numeric {

@@ -1,5 +1,5 @@
 // Package cli implements the contrast command: one file per subcommand (train,
-// eval, embed, index, serve, bench, data, version), built with cobra. Run is the
+// eval, embed, index, serve, loadtest, bench, data, version), built with cobra. Run is the
 // whole program; cmd/contrast only wires signals and the exit status.
 //
 // # Errors

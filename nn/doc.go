@@ -19,7 +19,7 @@
 // "bias", "running_mean", ...; a container prefixes its children's names when it
 // adopts them: NewSequential gives "0.weight", "3.weight", ... (every child
 // counts, parameter-free or not, as in torch.nn.Sequential), and Prefix or
-// Tree.Add give a named child ("encoder.0.weight"). Names are rewritten in place,
+// nn.Add give a named child ("encoder.0.weight"). Names are rewritten in place,
 // so build bottom-up and adopt each module once.
 //
 // # Initialisation

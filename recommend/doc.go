@@ -19,7 +19,8 @@
 // Neural Modeling for Large Corpus Item Recommendations", RecSys) and
 // Covington et al. 2016. The item tower mean-pools token vectors per text
 // field (title words and bigrams, year and decade, genres, tags), concatenates
-// the four fields (4·WordDim), maps them by an MLP to Dim and adds an item-ID
+// the four fields (4·WordDim), maps them to Dim (linearly, or by an MLP with
+// hidden layers; the default and examples/movielens.yaml are linear) and adds an item-ID
 // vector for items seen in training; ID vectors are dropped at random while
 // training (DropoutNet, Volkovs et al. 2017) so that text alone places an item
 // well. The user tower pools the item vectors of the user's most recent

@@ -125,9 +125,11 @@ type OptimConfig struct {
 	MinLR       float64 `yaml:"min_lr" help:"learning rate at the end of the cosine decay"`
 }
 
-// Default returns the recipe of the issue's PyTorch stand-in: GloVe fine-tuned,
-// mean pooling, a linear 100 -> 300 projection, CoSENT with scale 20, Adam 1e-3,
-// batch 64, both pair orders, 20 epochs, on SICK train.
+// Default returns the recipe of the issue's PyTorch stand-in (mean pooling, a
+// linear 100 -> 300 projection, CoSENT with scale 20, Adam 1e-3, batch 64,
+// both pair orders, 20 epochs, on SICK train), except that its word vectors
+// are random until glove.path names GloVe, which the stand-in fine-tunes:
+// examples/sts.yaml sets it to auto.
 func Default() Config {
 	return Config{
 		Task: "text", Seed: 1, DataRoot: "../shared/data/text",

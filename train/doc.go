@@ -15,9 +15,9 @@
 //   - triplet: mined triplets and a margin (Schroff et al. 2015; Hermans et al. 2017)
 //   - siamese: balanced pairs and the contrastive loss (Hadsell, Chopra & LeCun 2006)
 //
-// # Trainer
+// # Training loop
 //
-// Trainer runs epochs or steps with a warm-up and cosine learning-rate schedule,
+// Run runs epochs or steps with a warm-up and cosine learning-rate schedule,
 // gradient clipping, EMA updates, checkpoints (safetensors and the resolved
 // config) every N steps and at the end, bit-for-bit resume, early stopping, and
 // NaN/Inf detection that stops with the op's name and keeps the last good

@@ -95,9 +95,11 @@
 // goroutines spawned per call. The caller always takes chunks itself and only
 // borrows helpers that are idle; chunks are handed out through an atomic
 // counter, so a borrowed helper that starts late (its thread descheduled) finds
-// nothing left and the caller never waits for it. Helpers poll for 20 µs after a
-// job before parking, and the caller polls 10 µs for the last chunk before
-// sleeping, so back-to-back small kernels can skip futex wake-ups. Jobs and
+// nothing left and the caller never waits for it. Helpers poll for 1 ms after a
+// job before parking, and the caller polls 200 µs for the last chunk before
+// sleeping, yielding to the OS as they poll (on Linux; 20 µs and 10 µs without
+// yields elsewhere; see spinBudgets), so back-to-back small kernels can skip
+// futex wake-ups. Jobs and
 // Sgemm's packing buffers are recycled through sync.Pool: steady-state calls do
 // not allocate. Measured against the previous goroutine-per-call Parallel
 // (BenchmarkParallel, loaded machine): the fixed cost of a call drops from

@@ -186,9 +186,8 @@ func scoreMetrics(scores []Score, truth []data.Category) (map[string]float64, er
 
 // putUnseen scores the anomaly scores on the normal records and the attacks
 // of types that m's training file lacks (KDDTest+ holds 18 such types for
-// KDDTrain+_20Percent, 3,752 records), the
-// attacks the score exists for, since the head knows the others: for the
-// model's score, the learned distance, the input-space one and, with
+// KDDTrain+_20Percent, 3,752 records): the attacks the score exists for,
+// since the head knows the others. For the model's score, the learned distance, the input-space one and, with
 // distance scales, their equal-weight sum (names as in scoreMetrics, suffix
 // _unseen) the AUROC and tpr_at_fpr_<level>; the learned minus the input
 // space's AUROC with DeLong's standard error and p-value; and
@@ -204,14 +203,11 @@ func (m *Model) putUnseen(out map[string]float64, scores []Score, truth []data.C
 	var rows []int
 	var unseen int
 	for i, c := range truth {
-		switch {
-		case c == data.CategoryNormal:
+		if c == data.CategoryNormal {
 			rows = append(rows, i)
-		default:
-			if _, seen := slices.BinarySearch(m.TrainAttacks, attacks[i]); !seen {
-				rows = append(rows, i)
-				unseen++
-			}
+		} else if _, seen := slices.BinarySearch(m.TrainAttacks, attacks[i]); !seen {
+			rows = append(rows, i)
+			unseen++
 		}
 	}
 	if unseen == 0 || unseen == len(rows) {

@@ -58,7 +58,14 @@ func evaluate(model, spec string) (map[string]float64, error) {
 		return nil, usagef("eval: %s: a capture has no labels to evaluate against; score its flows with "+
 			"contrast embed --model %s --data %s --out flows.jsonl", spec, model, spec)
 	}
-	switch task := runTask(model); task {
+	task := runTask(model)
+	if task == "" {
+		// No config.yaml (a text ensemble's member directory, say): the
+		// data's kind names the task, and the model's loader says if the
+		// directory does not hold such a model.
+		task = dataTask(sp.Kind)
+	}
+	switch task {
 	case "text":
 		switch sp.Kind {
 		case data.KindSTS, data.KindSICK, data.KindMSRP, data.KindPairs:
@@ -71,16 +78,6 @@ func evaluate(model, spec string) (map[string]float64, error) {
 			return threat.Eval(model, spec)
 		}
 		return nil, usagef("eval: %s is a threat run: --data must be nslkdd:FILE, not a %v source", model, sp.Kind)
-	case "":
-		// No task named (a text ensemble's member directory, say): the
-		// data's kind picks the path, and the model's loader says if it does
-		// not fit.
-		switch sp.Kind {
-		case data.KindSTS, data.KindSICK, data.KindMSRP, data.KindPairs:
-			return text.EvalSTS(model, spec)
-		case data.KindNSLKDD:
-			return threat.Eval(model, spec)
-		}
 	case "image":
 		switch sp.Kind {
 		case data.KindMNIST, data.KindIDX, data.KindImages:
@@ -108,6 +105,17 @@ func evaluate(model, spec string) (map[string]float64, error) {
 		return train.Evaluate(cfg, l, nil, all)
 	}
 	return train.Evaluate(cfg, l, tr, te)
+}
+
+// dataTask names the task whose models read data of kind k.
+func dataTask(k data.Kind) string {
+	switch k {
+	case data.KindSTS, data.KindSICK, data.KindMSRP, data.KindPairs:
+		return "text"
+	case data.KindNSLKDD:
+		return "threat"
+	}
+	return "image"
 }
 
 func printMetrics(cmd *cobra.Command, m map[string]float64, asJSON bool) error {

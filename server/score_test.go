@@ -98,14 +98,7 @@ func TestScoreEndpoint(t *testing.T) {
 		}
 	}
 
-	cases := []struct {
-		name    string
-		ts      *testServer
-		body    string
-		status  int
-		code    string
-		mention string
-	}{
+	cases := []errorCase{
 		{"no scorer", plain, `{"inputs":[1]}`, 501, "not_implemented", "scorer"},
 		{"bad JSON", scorer, `{"inputs":[1,`, 400, "bad_request", "invalid JSON"},
 		{"empty body", scorer, ``, 400, "bad_request", "empty"},
@@ -183,14 +176,7 @@ func TestScoreCaptureEndpoint(t *testing.T) {
 			t.Errorf("/v1/info capture_scorer = %v, want %v", got, c.want)
 		}
 	}
-	for _, c := range []struct {
-		name    string
-		ts      *testServer
-		body    string
-		status  int
-		code    string
-		mention string
-	}{
+	for _, c := range []errorCase{
 		{"no capture scorer", recordsOnly, "a", 501, "not_implemented", "packet captures"},
 		{"empty body", capture, "", 400, "bad_request", "empty body"},
 		{"rejected capture", capture, "bad", 400, "bad_request", "bad magic"},
@@ -216,6 +202,17 @@ func infoFlag(t *testing.T, ts *testServer, field string) bool {
 	}
 	b, _ := info[field].(bool)
 	return b
+}
+
+// errorCase is a request that must be answered with an error (see
+// wantError).
+type errorCase struct {
+	name    string
+	ts      *testServer
+	body    string
+	status  int
+	code    string
+	mention string
 }
 
 // wantError posts body to path and checks the error answer: its status,

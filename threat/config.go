@@ -109,7 +109,7 @@ func Default() Config {
 		SCARF:    SCARFConfig{Epochs: 20, Rate: 0.6, Temperature: 0.5, Batch: 256, LR: 1e-3},
 		SupCon: SupConConfig{Epochs: 20, Temperature: 0.1, Rate: 0.2, Batch: 256, LR: 5e-4,
 			CEWeight: 1, ClassWeight: WeightSqrt},
-		Novelty: NoveltyConfig{Members: 1, Method: NoveltySCARF, Epochs: 5, Rate: 0.2, Negatives: 8, NegRate: 0.3, Temperature: 2,
+		Novelty: NoveltyConfig{Members: 5, Method: NoveltySCARF, Epochs: 5, Rate: 0.2, Negatives: 8, NegRate: 0.3, Temperature: 2,
 			LR: 3e-4, Hidden: []int{512, 512}, Norm: NormLayer, EmbedDim: 16, K: 10, FPR: 0.02, Combine: true,
 			InputWeight: 0},
 		KNN:   KNNConfig{K: 20, Temperature: 0.1},

@@ -171,6 +171,7 @@ func tinyConfig() Config {
 	c.SCARF.Epochs, c.SCARF.Batch = 1, 64
 	c.SupCon.Epochs, c.SupCon.Batch, c.SupCon.LR = 8, 64, 3e-3
 	c.Novelty.Epochs, c.Novelty.Hidden, c.Novelty.EmbedDim, c.Novelty.K = 1, []int{32}, 4, 3
+	c.Novelty.Members = 1 // TestNoveltyMembers covers several
 	c.KNN.K = 5
 	return c
 }

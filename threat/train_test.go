@@ -50,6 +50,7 @@ func smokeConfig(t *testing.T, dir, tmp string) Config {
 	c.SCARF.Epochs, c.SCARF.Batch = 2, 128
 	c.SupCon.Epochs, c.SupCon.Batch, c.SupCon.LR = 4, 128, 1e-3
 	c.Novelty.Epochs, c.Novelty.Hidden, c.Novelty.EmbedDim, c.Novelty.LR = 1, []int{64}, 8, 1e-3
+	c.Novelty.Members = 1 // TestNoveltyMembers covers several
 	return c
 }
 

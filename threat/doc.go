@@ -22,8 +22,8 @@
 // over the embedded training split (Wu et al. 2018, arXiv 1805.01978).
 //
 // Novelty encoders (novelty.members of them, five in the example, from
-// different seeds, whose distances are averaged: one alone varies three
-// times as much from seed to seed) are trained on normal records only, with SCARF or (method
+// different seeds, whose distances are averaged: one alone varies far
+// more from seed to seed) are trained on normal records only, with SCARF or (method
 // shifted) by contrasting each record with a lightly corrupted copy of
 // itself, its positive, and heavily corrupted copies, its negatives (CSI's
 // shifted instances, Tack et al. 2020, arXiv 2007.08176), never with other
@@ -84,14 +84,14 @@
 //	CONTRAST_LONG=1 go test -run TestNSLKDDFull -v ./threat
 //	contrast train --config examples/nslkdd.yaml --out DIR   (the same run)
 //
-// (seed 1; 68 s of wall time on two cores, 340 MB resident):
+// (seed 1; 68 s of wall time on two cores, 330 MiB resident):
 //
 //	accuracy_binary 0.9064    accuracy_5class 0.8499    macro_f1_5class 0.6937
 //	recall normal 0.962, dos 0.865, probe 0.736, r2l 0.563, u2r 0.190
 //	auroc_anomaly_learned 0.9648 (AP 0.968)    auroc_anomaly_input_knn 0.9646 (AP 0.956)
 //	auroc_anomaly_combined 0.9673 (AP 0.960)
 //	unseen attack types: learned 0.9464, input 0.9425; detected at 1% false alarms 0.460 against 0.147
-//	head alone: binary 0.813, 5-class 0.788;  kNN alone: binary 0.798, 5-class 0.777
+//	head alone: binary 0.8125, 5-class 0.7878;  kNN alone: binary 0.798, 5-class 0.777
 //
 // Over seeds 1 to 10 (the same config, seed edited): binary accuracy
 // 0.9062-0.9110 (mean 0.9085, sd 0.0017, >= 0.90 at all 10), 5-class
@@ -118,7 +118,7 @@
 // is for, but were chosen knowing that.
 //
 // One novelty encoder (novelty.members 1, the default until the eighth
-// session) has the same mean and three times the spread over the same ten
+// session) does worse on average and varies far more over the same ten
 // seeds: binary 0.8778-0.9108 (sd 0.0107, >= 0.90 at 7), 5-class
 // 0.8196-0.8575 (>= 0.84 at 8), learned AUROC 0.9500-0.9696 (sd 0.0065, >= 0.96
 // at 7), the three bars together at 4 seeds (1, 3, 7, 10); on the unseen
@@ -183,8 +183,8 @@
 // their probabilities 0.574, so an ensemble tosses the seed's coin more
 // smoothly but does not categorise better than one head on average.
 //
-// Nor is the validation split needed to explain one encoder's spread
-// over the seeds, as the fourth session thought. TestNoveltySeedSpread holds the
+// Nor is the validation split what makes one encoder depend on the seed,
+// as the fourth session thought. TestNoveltySeedSpread holds the
 // split out of it: the pipeline fitted on the whole training file, one
 // novelty encoder trained on, and its bank filled with, all 13,449 normals
 // of it, so that only the encoder's own randomness (initialisation, batch

@@ -6,6 +6,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/contrast-ml/contrast/internal/cputime"
 )
 
 // TestParallelCoversOnce checks that every index is passed to fn exactly once,
@@ -164,5 +167,69 @@ func BenchmarkParallel(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestSparseCallsPark checks that calls far apart do not pay for the
+// workers' full idle budget each: 40 small calls 3 ms apart must cost the
+// process well under spinIdle of CPU per call (with a full idle poll after
+// every call they cost more than spinIdle each).
+func TestSparseCallsPark(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 || spinIdle <= spinIdleShort || cputime.Process() == 0 {
+		t.Skip("needs two cores, long idle budgets and the process's CPU time")
+	}
+	sink := make([]float32, 2000)
+	fn := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			sink[i] = sink[i]*0.5 + 1
+		}
+	}
+	Parallel(len(sink), len(sink)/2, fn) // start the workers
+	time.Sleep(3 * time.Millisecond)
+	const calls = 40
+	c0 := cputime.Process()
+	for range calls {
+		Parallel(len(sink), len(sink)/2, fn)
+		time.Sleep(3 * time.Millisecond)
+	}
+	if per := (cputime.Process() - c0) / calls; per > spinIdle/2 {
+		t.Errorf("%v of CPU per call 3 ms apart, want well under the idle budget %v", per, spinIdle)
+	}
+}
+
+// BenchmarkParallelSparse measures what a parallel call costs when calls come
+// far apart, as a server's exact searches do: two chunks of about 100 us
+// each, then gap of sleep. It reports the process's CPU time per call (cpu-us,
+// the work's 200 us plus whatever the pool's workers poll while idle) and the
+// call's wall time (wall-us). Run it on a quiet machine:
+//
+//	go test -run XXX -bench ParallelSparse -benchtime 300x ./internal/kernels
+func BenchmarkParallelSparse(b *testing.B) {
+	for _, gap := range []time.Duration{100 * time.Microsecond, 3 * time.Millisecond} {
+		b.Run(fmt.Sprintf("gap%dus", gap.Microseconds()), func(b *testing.B) {
+			n := 2 * 10000 // ~10 ns per item: ~100 us per chunk
+			sink := make([]float32, n)
+			fn := func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					x := sink[i]
+					for r := 0; r < 8; r++ {
+						x = x*0.999 + 1
+					}
+					sink[i] = x
+				}
+			}
+			Parallel(n, n/2, fn) // start the workers
+			var wall time.Duration
+			c0 := cputime.Process()
+			for b.Loop() {
+				t0 := time.Now()
+				Parallel(n, n/2, fn)
+				wall += time.Since(t0)
+				time.Sleep(gap)
+			}
+			cpu := cputime.Process() - c0
+			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/call")
+			b.ReportMetric(float64(wall.Microseconds())/float64(b.N), "wall-us/call")
+		})
 	}
 }

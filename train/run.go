@@ -81,7 +81,7 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	r := &runner{cfg: cfg, opt: opt, log: log, learner: l, fit: fit, heldOut: heldOut, in: in}
+	r := &runner{cfg: cfg, opt: opt, log: log, learner: l, fit: fit, heldOut: heldOut, in: in, saved: -1}
 	r.meta = ModelMeta{Method: cfg.Method.String(), Input: in, Classes: trainSet.NumClasses()}
 	if err := r.setup(); err != nil {
 		return nil, err
@@ -154,6 +154,7 @@ type runner struct {
 	xbuf      []float32
 	labels    []int
 	similar   []bool
+	saved     int // step of the last checkpoint written or resumed from; -1 before any
 }
 
 func (r *runner) setup() error {
@@ -196,7 +197,7 @@ func (r *runner) setup() error {
 		if err != nil {
 			return err
 		}
-		r.pos = p
+		r.pos, r.saved = p, p.Step
 		r.log.Info("resumed", "epoch", p.Epoch, "step", p.Step)
 		if r.heldOut != nil && p.InitStd == 0 {
 			r.log.Warn("the checkpoint has no untrained-encoder references: the collapse warning only catches complete collapse (effective rank < 2)")
@@ -240,7 +241,7 @@ func (r *runner) loop(ctx context.Context) error {
 			lv, err := r.step(b)
 			if err != nil {
 				r.pos.Seconds += time.Since(start).Seconds()
-				return err
+				return fmt.Errorf("%w; %s", err, r.keptCheckpoint())
 			}
 			lossSum += lv
 			n++
@@ -301,14 +302,14 @@ func (r *runner) step(b *data.Batch) (float64, error) {
 		if err := t.Err(); err != nil {
 			return 0, fmt.Errorf("train: step %d: %w: %v", r.pos.Step, ErrNonFinite, err)
 		}
-		return 0, fmt.Errorf("train: step %d: %w: the loss is %v (rerun with --check_finite to name the op that made it); the last good checkpoint is kept", r.pos.Step, ErrNonFinite, lv)
+		return 0, fmt.Errorf("train: step %d: %w: the loss is %v (rerun with --check_finite to name the op that made it)", r.pos.Step, ErrNonFinite, lv)
 	}
 	r.optimizer.SetLR(r.sched.LR(r.pos.Step))
 	t.Backward(loss)
 	norm := clipGradNorm(r.learner.Trainable(), r.cfg.ClipNorm)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		r.optimizer.ZeroGrad()
-		return 0, fmt.Errorf("train: step %d: %w in the gradients (norm %v); the last good checkpoint is kept", r.pos.Step, ErrNonFinite, norm)
+		return 0, fmt.Errorf("train: step %d: %w in the gradients (norm %v)", r.pos.Step, ErrNonFinite, norm)
 	}
 	r.optimizer.Step()
 	r.optimizer.ZeroGrad()
@@ -353,8 +354,18 @@ func (r *runner) checkpoint(elapsed time.Duration) error {
 	if err := saveCheckpoint(r.opt.Out, r.learner, r.optimizer, r.pos); err != nil {
 		return err
 	}
+	r.saved = r.pos.Step
 	r.meta.Step = r.pos.Step
 	return saveModel(r.opt.Out, r.cfg, r.learner, r.meta)
+}
+
+// keptCheckpoint says, for a run that stops on an error, which checkpoint
+// stays in the run directory to resume from.
+func (r *runner) keptCheckpoint() string {
+	if r.saved < 0 {
+		return "no checkpoint had been written yet"
+	}
+	return fmt.Sprintf("the checkpoint of step %d is kept (continue with --resume)", r.saved)
 }
 
 // interrupted saves a checkpoint when training was cancelled (Ctrl-C).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -126,4 +127,30 @@ func lastState(t *testing.T, dir string) progress {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestDivergenceStops trains with a learning rate that makes the weights
+// overflow and checks that the run stops with ErrNonFinite, and that the error
+// says truthfully which checkpoint is left to resume from: none when the run
+// diverges before its first one, the step of the last one otherwise.
+func TestDivergenceStops(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains")
+	}
+	for _, c := range []struct {
+		every int
+		want  string
+	}{{0, "no checkpoint had been written yet"}, {1, "the checkpoint of step "}} {
+		cfg := smallConfig(SimCLR)
+		cfg.TrainLimit, cfg.Monitor.HeldOut, cfg.Epochs = 640, 0, 1
+		cfg.Optim.Kind, cfg.Optim.LR, cfg.Optim.Warmup, cfg.ClipNorm = OptimSGD, 1e30, 0, 0
+		cfg.CheckpointEvery = c.every
+		_, err := Run(context.Background(), cfg, Options{Out: t.TempDir()})
+		if !errors.Is(err, ErrNonFinite) {
+			t.Fatalf("checkpoint every %d: error %v, want ErrNonFinite", c.every, err)
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("checkpoint every %d: error %q does not say %q", c.every, err, c.want)
+		}
+	}
 }

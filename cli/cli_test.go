@@ -36,6 +36,8 @@ func TestBadInputIsUsageError(t *testing.T) {
 		{[]string{"train", "--epochs", "-1", "--out", out}, "epochs"},
 		{[]string{"train", "--config", badTask, "--out", out}, "astrology"},
 		{[]string{"train", "--optim.kind", "adagrad", "--out", out}, "adagrad"},
+		{[]string{"train", "--out", runOf("image")}, "already holds a run (config.yaml): continue it with --resume"},
+		{[]string{"train", "--out", badYAML}, "is a file, not a directory"},
 		{[]string{"train", "--batch", "x", "--out", out}, "integer"},
 		{[]string{"eval", "--model", dir, "--data", "nosuch:thing"}, "nosuch"},
 		{[]string{"embed", "--model", dir, "--data", "mnist", "--out", "x.csv"}, ".npy or .jsonl"},

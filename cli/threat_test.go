@@ -572,3 +572,28 @@ func pcapHeaderOnly(t *testing.T) []byte {
 	t.Helper()
 	return []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}
 }
+
+// TestTrainKeepsEarlierRun trains a run and then trains again into the same
+// --out without --resume: the second train must refuse before touching the
+// first run's files.
+func TestTrainKeepsEarlierRun(t *testing.T) {
+	run := trainTinyThreat(t)
+	before := map[string][]byte{}
+	for _, f := range []string{"model.json", "metrics.json", "config.yaml"} {
+		b, err := os.ReadFile(filepath.Join(run, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[f] = b
+	}
+	_, err := runCLI(t, "train", "--config", filepath.Join(run, "config.yaml"), "--out", run, "--quiet")
+	if err == nil || !strings.Contains(err.Error(), "already holds a run") {
+		t.Fatalf("second train into %s: error %v, want a refusal", run, err)
+	}
+	for f, b := range before {
+		if now, err := os.ReadFile(filepath.Join(run, f)); err != nil || !bytes.Equal(now, b) {
+			t.Errorf("%s changed (%v)", f, err)
+		}
+	}
+}
+

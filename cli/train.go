@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -67,6 +68,11 @@ PNG plots and report.html. Ctrl-C saves a checkpoint; --resume continues it.`,
 			}
 			if opts.out == "" {
 				opts.out = filepath.Join("runs", fmt.Sprintf("%s-%s", tk.runName(cfg), time.Now().Format("20060102-150405")))
+			}
+			if !opts.resume {
+				if err := checkFreshOut(opts.out); err != nil {
+					return UsageError{err}
+				}
 			}
 			return tk.run(cmd.Context(), cmd, cfg, opts)
 		},
@@ -151,5 +157,32 @@ func runImage(ctx context.Context, cmd *cobra.Command, cfg train.Config, o train
 		cfg.Method, cfg.Data, res.Metrics["knn_top1"], res.Metrics["linear_top1"], res.Metrics["precision_at_1"],
 		res.Metrics["map_at_r"], res.Metrics["train_seconds"])
 	fmt.Fprintf(w, "run directory: %s (metrics.json, report.html)\n", out)
+	return nil
+}
+
+// runFiles are the names whose presence marks a directory as holding a run
+// of contrast train (any task): its config, metrics, model or checkpoints.
+var runFiles = []string{"config.yaml", "metrics.json", "metrics.jsonl", "model.json", "model.safetensors", "checkpoints"}
+
+// checkFreshOut refuses an --out that already holds a run, so that training
+// (or a rerun that fails at its first step) cannot overwrite an earlier
+// run's model, metrics and checkpoints; --resume is the way to continue one.
+// An --out that does not exist, or an empty or unrelated directory, is fine.
+func checkFreshOut(out string) error {
+	fi, err := os.Stat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("train: --out %s: %w", out, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("train: --out %s is a file, not a directory", out)
+	}
+	for _, name := range runFiles {
+		if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
+			return fmt.Errorf("train: --out %s already holds a run (%s): continue it with --resume, or choose another --out", out, name)
+		}
+	}
 	return nil
 }

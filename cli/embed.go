@@ -113,7 +113,7 @@ func embedRun(dir string, sp data.Spec, split string) (embedded, error) {
 
 // embedImages embeds a split of an image data set with an image run's encoder.
 func embedImages(dir string, sp data.Spec, split string) (embedded, error) {
-	l, _, _, err := train.LoadModel(dir)
+	l, _, meta, err := train.LoadModel(dir)
 	if err != nil {
 		return embedded{}, err
 	}
@@ -124,6 +124,9 @@ func embedImages(dir string, sp data.Spec, split string) (embedded, error) {
 	im, err := set.Images(split)
 	if err != nil {
 		return embedded{}, UsageError{fmt.Errorf("embed: %w", err)}
+	}
+	if err := checkImages("embed", sp, meta.Input, im); err != nil {
+		return embedded{}, err
 	}
 	z := train.Embed(l.Encoder(), im, true)
 	return embedded{z: z.Data, rows: z.Rows, dim: z.Cols, line: func(i int, emb []float32) any {

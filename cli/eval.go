@@ -87,11 +87,11 @@ func evaluate(model, spec string) (map[string]float64, error) {
 	default:
 		return nil, usagef("eval: %s is a %s run, which contrast train evaluates (see its metrics.json); eval takes image, text and threat runs", model, task)
 	}
-	l, cfg, _, err := train.LoadModel(model)
+	l, cfg, meta, err := train.LoadModel(model)
 	if err != nil {
 		return nil, err
 	}
-	set, err := data.LoadString(spec)
+	set, err := data.Load(sp)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,15 @@ func evaluate(model, spec string) (map[string]float64, error) {
 		if err != nil {
 			return nil, UsageError{fmt.Errorf("eval: %s holds no images for this image model: %w", spec, err)}
 		}
+		if err := checkImages("eval", sp, meta.Input, all); err != nil {
+			return nil, err
+		}
 		return train.Evaluate(cfg, l, nil, all)
+	}
+	for _, im := range []*data.Images{tr, te} {
+		if err := checkImages("eval", sp, meta.Input, im); err != nil {
+			return nil, err
+		}
 	}
 	return train.Evaluate(cfg, l, tr, te)
 }

@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/contrast-ml/contrast/data"
 	"github.com/contrast-ml/contrast/server"
 	"github.com/contrast-ml/contrast/text"
 	"github.com/contrast-ml/contrast/threat"
+	"github.com/contrast-ml/contrast/train"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -100,3 +102,19 @@ func (m textModel) Embed(ctx context.Context, inputs []json.RawMessage) ([][]flo
 	}
 	return m.enc.Embed(texts), nil
 }
+
+// checkImages refuses images that the image run's encoder cannot embed (in
+// is the shape it was trained on): an empty set, or another shape, with a
+// hint at the images: options that resize a folder of pictures.
+func checkImages(cmd string, sp data.Spec, in train.Shape, im *data.Images) error {
+	err := in.CheckImages(im)
+	if err == nil {
+		return nil
+	}
+	hint := ""
+	if sp.Kind == data.KindImages && in.H == in.W && im.N > 0 {
+		hint = fmt.Sprintf(" (an images: source takes ?size=%d&channels=%d)", in.H, in.C)
+	}
+	return UsageError{fmt.Errorf("%s: %s: %w%s", cmd, sp, err, hint)}
+}
+

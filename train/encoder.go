@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/contrast-ml/contrast/data"
 	"github.com/contrast-ml/contrast/nn"
 )
 
@@ -13,6 +14,22 @@ type Shape struct{ C, H, W int }
 
 // Len is C*H*W.
 func (s Shape) Len() int { return s.C * s.H * s.W }
+
+// String is CxHxW.
+func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.C, s.H, s.W) }
+
+// CheckImages refuses a set of images that an encoder built for inputs of
+// shape s cannot embed: none at all, or of another shape (the forward pass
+// would fail deep inside a layer).
+func (s Shape) CheckImages(im *data.Images) error {
+	if im.N == 0 {
+		return fmt.Errorf("no images")
+	}
+	if got := (Shape{im.C, im.H, im.W}); got != s {
+		return fmt.Errorf("the model takes %v images (channels x height x width), the data holds %v", s, got)
+	}
+	return nil
+}
 
 // NewEncoder builds the encoder of cfg for inputs of shape in, returning it and
 // its feature dimension.

@@ -117,4 +117,3 @@ func checkImages(cmd string, sp data.Spec, in train.Shape, im *data.Images) erro
 	}
 	return UsageError{fmt.Errorf("%s: %s: %w%s", cmd, sp, err, hint)}
 }
-

@@ -596,4 +596,3 @@ func TestTrainKeepsEarlierRun(t *testing.T) {
 		}
 	}
 }
-

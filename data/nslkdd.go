@@ -160,6 +160,21 @@ func DecodeAttackTypes(r io.Reader, name string) (map[string]Category, error) {
 	return m, sc.Err()
 }
 
+// NSLKDDMax bounds every numeric NSL-KDD field: far above any value of the
+// data (src_bytes peaks near 1.4e9) and small enough that no scaling of it
+// overflows float32.
+const NSLKDDMax = 1e15
+
+// NSLKDDRange is the interval that the values of the numeric NSL-KDD field
+// name lie in: the rates (names ending in _rate) in [0, 1], every count, size
+// and flag in [0, NSLKDDMax]. Files and JSON records are held to it alike.
+func NSLKDDRange(name string) (lo, hi float64) {
+	if strings.HasSuffix(name, "_rate") {
+		return 0, 1
+	}
+	return 0, NSLKDDMax
+}
+
 // ReadNSLKDD reads an NSL-KDD file (KDDTrain+.txt, KDDTrain+_20Percent.txt,
 // KDDTest+.txt, ...) with the schema of the FieldNames.csv and AttackTypes.csv
 // beside it (built-in defaults where they are absent).
@@ -179,8 +194,9 @@ func ReadNSLKDD(path string) (*Table, error) {
 // DecodeNSLKDD reads comma-separated records without header: the schema's
 // features, then the attack label, then (NSL-KDD) the difficulty level. A
 // label's trailing "." (KDD Cup 1999 files) is dropped; records without the
-// difficulty get -1. Numeric fields must be finite numbers. Attacks missing
-// from schema.Categories get CategoryUnknown.
+// difficulty get -1. Numeric fields must be finite numbers in their
+// NSLKDDRange, and the file must hold a record. Attacks missing from
+// schema.Categories get CategoryUnknown.
 func DecodeNSLKDD(r io.Reader, name string, schema NSLKDDSchema) (*Table, error) {
 	if len(schema.Fields) == 0 {
 		return nil, fmt.Errorf("data: nslkdd: %s: empty schema", name)
@@ -221,6 +237,9 @@ func DecodeNSLKDD(r io.Reader, name string, schema NSLKDDSchema) (*Table, error)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, lineErr(name, sc.Line(), "field %d (%s): %q is not a finite number", c+1, schema.Fields[c].Name, fields[c])
 			}
+			if lo, hi := NSLKDDRange(schema.Fields[c].Name); !(v >= lo && v <= hi) {
+				return nil, lineErr(name, sc.Line(), "field %d (%s): %v is outside [%g, %g]", c+1, schema.Fields[c].Name, v, lo, hi)
+			}
 			t.Numeric = append(t.Numeric, v)
 		}
 		for j, c := range catCol {
@@ -258,6 +277,9 @@ func DecodeNSLKDD(r io.Reader, name string, schema NSLKDDSchema) (*Table, error)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
+	}
+	if len(t.Attack) == 0 {
+		return nil, fmt.Errorf("data: nslkdd: %s holds no records", name)
 	}
 	// Sort each column's levels so that the encoding does not depend on row order.
 	t.Levels = make([][]string, len(catCol))

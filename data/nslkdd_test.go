@@ -200,12 +200,21 @@ func TestDecodeNSLKDDErrors(t *testing.T) {
 		{"empty symbolic", strings.Replace(good, "ftp_data", "", 1), 1, "field 3 (service) is empty"},
 		{"empty label", strings.Replace(good, "normal", "", 1), 1, "label"},
 		{"difficulty", "\n\n" + strings.Replace(good, ",20", ",-3", 1), 3, "difficulty"},
+		{"negative count", strings.Replace(good, "491", "-5", 1), 1, "field 5 (src_bytes): -5 is outside [0, 1e+15]"},
+		{"rate above 1", strings.Replace(good, ",1.00,", ",7,", 1), 1, "field 29 (same_srv_rate): 7 is outside [0, 1]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := DecodeNSLKDD(strings.NewReader(c.in), "k.txt", s)
 			wantParseError(t, err, "k.txt", c.line, c.msg)
 		})
 	}
+	t.Run("no records", func(t *testing.T) {
+		for _, in := range []string{"", "\n  \n"} {
+			if _, err := DecodeNSLKDD(strings.NewReader(in), "k.txt", s); err == nil || !strings.Contains(err.Error(), "k.txt holds no records") {
+				t.Errorf("input %q: error %v, want no records", in, err)
+			}
+		}
+	})
 	t.Run("kdd99 form", func(t *testing.T) {
 		tab, err := DecodeNSLKDD(strings.NewReader(strings.Replace(good, "normal,20", "smurf.", 1)), "k.txt", s)
 		if err != nil || tab.Attack[0] != "smurf" || tab.Category[0] != CategoryDoS || tab.Difficulty[0] != -1 {

@@ -16,10 +16,9 @@ import (
 	"github.com/contrast-ml/contrast/server"
 )
 
-// MaxFieldValue bounds every numeric field of a JSON record: far above any
-// NSL-KDD value (src_bytes peaks near 1.4e9) and small enough that no
-// scaling of it overflows float32.
-const MaxFieldValue = 1e15
+// MaxFieldValue bounds every numeric field of a JSON record, as it bounds the
+// files' (data.NSLKDDRange).
+const MaxFieldValue = data.NSLKDDMax
 
 // maxLevelLen bounds a categorical value of a JSON record, in bytes.
 const maxLevelLen = 256
@@ -94,12 +93,8 @@ func DecodeRecord(raw []byte) (Record, error) {
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return Record{}, fmt.Errorf("field %q: %s is not a finite number", name, num)
 		}
-		hi := MaxFieldValue
-		if strings.HasSuffix(name, "_rate") {
-			hi = 1
-		}
-		if !(v >= 0 && v <= hi) {
-			return Record{}, fmt.Errorf("field %q: %v is outside [0, %g]", name, v, hi)
+		if lo, hi := data.NSLKDDRange(name); !(v >= lo && v <= hi) {
+			return Record{}, fmt.Errorf("field %q: %v is outside [%g, %g]", name, v, lo, hi)
 		}
 		rec.Numeric[name] = v
 	}

@@ -3,17 +3,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/contrast-ml/contrast/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext(os.Stderr)
 	defer stop()
 	if err := cli.Run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "contrast:", err)

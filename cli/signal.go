@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// SignalContext returns a context that the first Ctrl-C (SIGINT) or SIGTERM
+// cancels: training saves a checkpoint and stops, serve drains its requests,
+// and the long loops of the other commands stop at their next check. A
+// second signal ends the process at once with the default action, so a
+// command that cannot stop early (or one stuck in a long step) never makes
+// the user reach for kill -9; what contrast writes goes through a temporary
+// file and a rename, so that exit cannot leave a torn file. The first
+// signal is reported on w. stop releases the signals.
+func SignalContext(w io.Writer) (ctx context.Context, stop func()) {
+	ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // the next signal gets the default action
+		if context.Cause(ctx) != context.Canceled {
+			fmt.Fprintln(w, "contrast: stopping; a second Ctrl-C quits at once")
+		}
+	}()
+	return ctx, stop
+}

@@ -148,6 +148,15 @@ func (c *Config) Validate() error {
 	if c.Batch < 2 {
 		bad("batch: %d, want >= 2", c.Batch)
 	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"steps", c.Steps}, {"train_limit", c.TrainLimit}, {"test_limit", c.TestLimit}, {"workers", c.Workers},
+		{"checkpoint_every", c.CheckpointEvery}, {"monitor.held_out", c.Monitor.HeldOut}} {
+		if f.v < 0 {
+			bad("%s: %d, want >= 0", f.name, f.v)
+		}
+	}
 	if !(c.Optim.LR > 0) {
 		bad("optim.lr: %v, want > 0", c.Optim.LR)
 	}

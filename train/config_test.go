@@ -26,3 +26,22 @@ func TestValidateEnums(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateCounts checks that Validate refuses a negative count or size,
+// naming the field (a negative train_limit used to mean "all").
+func TestValidateCounts(t *testing.T) {
+	for field, set := range map[string]func(*Config){
+		"steps":            func(c *Config) { c.Steps = -3 },
+		"train_limit":      func(c *Config) { c.TrainLimit = -5 },
+		"test_limit":       func(c *Config) { c.TestLimit = -1 },
+		"workers":          func(c *Config) { c.Workers = -2 },
+		"checkpoint_every": func(c *Config) { c.CheckpointEvery = -1 },
+		"monitor.held_out": func(c *Config) { c.Monitor.HeldOut = -1 },
+	} {
+		c := Default()
+		set(&c)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), field+": -") {
+			t.Errorf("%s negative: %v", field, err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -61,6 +62,10 @@ func LoadStateDict(m Module, sd map[string]*tensor.Tensor) error {
 			problems = append(problems, fmt.Sprintf("missing %q (shape %v)", name, own[name].Shape))
 		case !tensor.SameShape(src, own[name]):
 			problems = append(problems, fmt.Sprintf("%q has shape %v in the checkpoint but %v in the model", name, src.Shape, own[name].Shape))
+		default:
+			if i := firstNonFinite(src.Data); i >= 0 {
+				problems = append(problems, fmt.Sprintf("%q holds %v at index %d", name, src.Data[i], i))
+			}
 		}
 	}
 	var extra []string
@@ -103,4 +108,16 @@ func LoadModule(path string, m Module) (map[string]string, error) {
 		return nil, fmt.Errorf("%w (file %q)", err, path)
 	}
 	return meta, nil
+}
+
+// firstNonFinite returns the index of the first NaN or infinity in x, or -1:
+// no trained weight or buffer is one, and a model that loaded one would fail
+// far from its cause (every embedding NaN).
+func firstNonFinite(x []float32) int {
+	for i, v := range x {
+		if v != v || v > math.MaxFloat32 || v < -math.MaxFloat32 {
+			return i
+		}
+	}
+	return -1
 }

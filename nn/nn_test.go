@@ -445,6 +445,18 @@ func TestLoadErrors(t *testing.T) {
 		{"unexpected", fewer, []string{"unexpected", `"3.weight"`}},
 		{"missing", more, []string{"missing", `"0.0.weight"`}},
 	}
+	poisoned := w1Encoder(1)
+	poisoned.Params()[2].Value.Data[5] = float32(math.NaN())
+	nanPath := filepath.Join(dir, "nan.safetensors")
+	if err := SaveModule(nanPath, poisoned, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("nan", func(t *testing.T) {
+		_, err := LoadModule(nanPath, w1Encoder(1))
+		if err == nil || !strings.Contains(err.Error(), poisoned.Params()[2].Name+`" holds NaN at index 5`) || !strings.Contains(err.Error(), nanPath) {
+			t.Fatalf("error %v, want the NaN named with its tensor, index and file", err)
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before, _ := StateDict(c.m)

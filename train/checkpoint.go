@@ -145,7 +145,7 @@ func LoadModel(dir string) (Learner, Config, ModelMeta, error) {
 		return nil, cfg, meta, fmt.Errorf("train: load model: %w", err)
 	}
 	if err := json.Unmarshal(b, &meta); err != nil {
-		return nil, cfg, meta, fmt.Errorf("train: load model: %s: %w", ModelInfo, err)
+		return nil, cfg, meta, fmt.Errorf("train: load model: %s: %w", filepath.Join(dir, ModelInfo), err)
 	}
 	l, err := NewLearner(cfg, meta.Input, meta.Classes, cfg.Seed)
 	if err != nil {

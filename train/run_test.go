@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/contrast-ml/contrast/internal/config"
 )
 
 // smallConfig trains method on a slice of MNIST for a few seconds.
@@ -152,5 +154,22 @@ func TestDivergenceStops(t *testing.T) {
 		if !strings.Contains(err.Error(), c.want) {
 			t.Errorf("checkpoint every %d: error %q does not say %q", c.every, err, c.want)
 		}
+	}
+}
+
+// TestLoadModelNamesBrokenFile checks that a run whose model.json is torn is
+// refused with the file's path, so that a user with several runs knows which.
+func TestLoadModelNamesBrokenFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := smallConfig(SimCLR)
+	b, err := config.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, ConfigFile), b, 0o644)
+	os.WriteFile(filepath.Join(dir, ModelInfo), []byte(`{"method": "simclr", "inp`), 0o644)
+	_, _, _, err = LoadModel(dir)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, ModelInfo)) {
+		t.Fatalf("error %v does not name %s", err, filepath.Join(dir, ModelInfo))
 	}
 }

@@ -100,6 +100,9 @@ func openServeIndex(sf serveFlags, modelDim int) (*index.DB, error) {
 	if sync == index.SyncNever {
 		return nil, usagef("serve: --sync never would acknowledge writes that a crash loses; use always or group")
 	}
+	if sf.dim < 0 {
+		return nil, usagef("serve: --dim %d, want a positive dimension", sf.dim)
+	}
 	opt := index.Options{Sync: sync, CompactBytes: sf.compactBytes}
 	_, err = os.Stat(filepath.Join(sf.indexDir, index.SnapshotFile))
 	switch {

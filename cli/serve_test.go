@@ -30,6 +30,7 @@ func TestServeUsageErrors(t *testing.T) {
 	}{
 		{[]string{"serve"}, "--index"},
 		{[]string{"serve", "--index", filepath.Join(dir, "new")}, "--dim"},
+		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "-3"}, "--dim -3, want a positive dimension"},
 		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "4", "--sync", "never"}, "never"},
 		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "4", "--kind", "tree"}, "tree"},
 		{[]string{"serve", "--index", filepath.Join(dir, "new"), "--dim", "4", "--addr", "nohost"}, "nohost"},

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -29,7 +27,7 @@ func loadServeModel(dir string) (server.Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		return textModel{enc: enc}, nil
+		return text.NewServed(enc), nil
 	case "threat":
 		m, err := threat.LoadModel(dir)
 		if err != nil {
@@ -81,26 +79,6 @@ func configTask(path string) string {
 		return ""
 	}
 	return head.Task
-}
-
-// textModel serves a sentence encoder: each raw input is a JSON string.
-type textModel struct{ enc *text.Encoder }
-
-func (m textModel) Info() server.ModelInfo {
-	return server.ModelInfo{Name: "text", Modality: "text", Dim: m.enc.Dim(), Input: "a JSON string: one sentence"}
-}
-
-func (m textModel) Embed(ctx context.Context, inputs []json.RawMessage) ([][]float32, error) {
-	texts := make([]string, len(inputs))
-	for i, in := range inputs {
-		if err := json.Unmarshal(in, &texts[i]); err != nil {
-			return nil, fmt.Errorf("%w: input %d: want a JSON string (a sentence)", server.ErrBadInput, i)
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return m.enc.Embed(texts), nil
 }
 
 // checkImages refuses images that the image run's encoder cannot embed (in

@@ -400,13 +400,13 @@ func TestServeThreat(t *testing.T) {
 		status     int
 		mention    string
 	}{
-		{"unknown field", `{"inputs":[{` + web + `},{` + web + `,"src_bytez":1}]}`, 400, `record 1: unknown field "src_bytez"`},
-		{"wrong type", `{"inputs":[{` + web + `,"count":"12"}]}`, 400, `record 0: field "count": want a number, got a string`},
+		{"unknown field", `{"inputs":[{` + web + `},{` + web + `,"src_bytez":1}]}`, 400, `inputs[1]: unknown field "src_bytez"`},
+		{"wrong type", `{"inputs":[{` + web + `,"count":"12"}]}`, 400, `inputs[0]: field "count": want a number, got a string`},
 		{"NaN", `{"inputs":[{` + web + `,"count":NaN}]}`, 400, "invalid JSON"},
-		{"huge number", `{"inputs":[{` + web + `,"count":1e999}]}`, 400, `record 0: field "count": 1e999 is not a finite number`},
-		{"negative", `{"inputs":[{` + web + `,"duration":-3}]}`, 400, `record 0: field "duration": -3 is outside`},
-		{"missing field", `{"inputs":[{"protocol_type":"tcp"}]}`, 400, `record 0: missing field "service"`},
-		{"not an object", `{"inputs":["tcp,http,SF"]}`, 400, "record 0: want a JSON object"},
+		{"huge number", `{"inputs":[{` + web + `,"count":1e999}]}`, 400, `inputs[0]: field "count": 1e999 is not a finite number`},
+		{"negative", `{"inputs":[{` + web + `,"duration":-3}]}`, 400, `inputs[0]: field "duration": -3 is outside`},
+		{"missing field", `{"inputs":[{"protocol_type":"tcp"}]}`, 400, `inputs[0]: missing field "service"`},
+		{"not an object", `{"inputs":["tcp,http,SF"]}`, 400, "inputs[0]: want a JSON object"},
 		{"empty list", `{"inputs":[]}`, 400, `"inputs" is missing or empty`},
 		{"too many", `{"inputs":[{` + web + `},{` + web + `},{` + web + `},{` + web + `},{` + web + `}]}`, 413, "5 inputs exceed the batch limit of 4"},
 	} {

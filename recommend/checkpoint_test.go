@@ -137,6 +137,11 @@ func TestHandleJSON(t *testing.T) {
 		{`[1]`, nil},
 		{``, nil},
 		{`{"history":["Toy Story"]}`, nil},
+		{`null`, nil}, // not the popularity list
+		{`{"history":[3],"history":[1]}`, nil},
+		{`{"history":[1],"K":1}`, nil},
+		{`{"History":[1]}`, nil},
+		{`{"history":[1],"exclude":[2],"exclude":[]}`, nil},
 	} {
 		t.Run(tc.body, func(t *testing.T) {
 			resp, err := m.HandleJSON([]byte(tc.body))

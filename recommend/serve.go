@@ -158,8 +158,9 @@ type Response struct {
 	Items []Scored `json:"items"`
 }
 
-// HandleJSON decodes a Request (strictly: unknown fields and trailing data
-// are errors) and answers it. Errors caused by the body wrap ErrBadRequest.
+// HandleJSON decodes a Request strictly (strictjson.Decode: a null body,
+// unknown, repeated or wrongly cased fields and trailing data are errors)
+// and answers it. Errors caused by the body wrap ErrBadRequest.
 func (m *Model) HandleJSON(body []byte) (*Response, error) {
 	var req Request
 	if err := strictjson.Decode(body, &req); err != nil {

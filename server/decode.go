@@ -57,8 +57,9 @@ type upsertRequest struct {
 	Items []itemRequest `json:"items"`
 }
 
-// decodeStrict decodes exactly one JSON object into v, refusing unknown
-// fields and trailing data (strictjson.Decode).
+// decodeStrict decodes exactly one JSON object into v, refusing a null
+// body, unknown, repeated and wrongly cased keys, and trailing data
+// (strictjson.Decode). Every JSON body the server reads goes through it.
 func decodeStrict(body []byte, v any) error {
 	switch err := strictjson.Decode(body, v); {
 	case errors.Is(err, strictjson.ErrEmpty):
@@ -158,6 +159,11 @@ func decodeSearch(body []byte, lim Limits, dim int) (searchRequest, error) {
 		return req, errorf(CodeBadRequest, "ef = %d is out of range 0..%d", req.Ef, maxEf)
 	}
 	if !isNull(req.Filter) {
+		// As strict as the body (index.ParseFilter alone takes unknown and
+		// wrongly cased keys), then validated by the index.
+		if err := strictjson.Decode(req.Filter, new(index.Filter)); err != nil {
+			return req, errorf(CodeBadRequest, "filter: want {\"field\": NAME, \"equals\": VALUE}: %v", err)
+		}
 		f, err := index.ParseFilter(req.Filter)
 		if err != nil {
 			return req, errorf(CodeBadRequest, "filter: want {\"field\": NAME, \"equals\": VALUE}: %v", err)

@@ -34,7 +34,11 @@
 // encoder trained by package train and takes base64 PNG/JPEG or raw pixel
 // arrays; when its run directory's metrics.json holds a calibrated
 // verify_threshold it is also a Verifier, and /v1/similarity of two raw
-// inputs says same or different.
+// inputs says same or different. It reads every image's header before
+// decoding any, within MaxImagePixels per image and MaxRequestPixels per
+// request, and stops between images once the request's time is up. A model
+// reports a bad input as an *InputError giving its position; the server's
+// 400 names it as the request spells it ("items[3].input").
 //
 // A Scorer judges raw inputs rather than embedding them: POST /v1/score
 // sends it the inputs and answers its results, one per input. A Model that
@@ -45,6 +49,10 @@
 // the raw body and answers one result per connection.
 //
 // # Errors and limits
+//
+// Bodies are decoded by internal/strictjson, as the recommender's are: one
+// JSON object, not null, no unknown, repeated or wrongly cased keys, nothing
+// after it; the 400 names the key.
 //
 // Every error is {"error": {"code": CODE, "message": TEXT}} with a stable
 // Code (bad_request, unauthorized, not_found, too_large, overloaded, timeout,

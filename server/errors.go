@@ -91,10 +91,52 @@ func errorf(c Code, format string, args ...any) *Error {
 
 // ErrBadInput is wrapped by Model and Recommender errors caused by the
 // request (an undecodable image, a wrong number of pixels, an unknown field
-// value); the server answers 400 bad_request with the error's text. Errors that
-// wrap neither ErrBadInput nor *Error are internal: logged, and answered with
-// a generic message.
+// value); the server answers 400 bad_request with the error's text. An error
+// about one input should be an *InputError, which wraps ErrBadInput and lets
+// the server name the input's field. Errors that wrap neither ErrBadInput
+// nor *Error are internal: logged, and answered with a generic message.
 var ErrBadInput = errors.New("bad input")
+
+// InputError is the error a Model, Verifier or Scorer returns about one of
+// the inputs it was given: Index is the input's position in the slice it was
+// passed, Err what is wrong with it. It wraps ErrBadInput (and Err).
+//
+// The server names the input as the request spells it: the
+// slice a model sees is not always the request's list, since PUT /v1/items
+// passes on only the items that carry an input, a search its one input, and
+// a verification the two sides of /v1/similarity. So a model reports a
+// position, never a field name: "items[3].input: ..." then reaches the client
+// rather than a misleading "inputs[0]: ...". Errors that wrap ErrBadInput
+// without an InputError reach the client with their own text.
+type InputError struct {
+	Index int
+	Err   error
+}
+
+// Error names the input by its position in the model's inputs.
+func (e *InputError) Error() string {
+	return fmt.Sprintf("%v: inputs[%d]: %v", ErrBadInput, e.Index, e.Err)
+}
+
+// Unwrap returns ErrBadInput and Err.
+func (e *InputError) Unwrap() []error { return []error{ErrBadInput, e.Err} }
+
+// inputsField maps the position of an input passed to a model to its field
+// in the request, e.g. "items[3].input".
+type inputsField func(i int) string
+
+// inputsList names the inputs of a request's "inputs" list.
+func inputsList(i int) string { return fmt.Sprintf("inputs[%d]", i) }
+
+// nameInput rewrites an *InputError of a model that was passed n inputs as
+// a 400 naming the input's field; other errors pass unchanged.
+func nameInput(err error, field inputsField, n int) error {
+	var ie *InputError
+	if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < n {
+		return errorf(CodeBadRequest, "%s: %v", field(ie.Index), ie.Err)
+	}
+	return err
+}
 
 // classify maps an error to the client-facing code and message; internal
 // reports whether the error must be logged (and its text withheld).

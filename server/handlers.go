@@ -69,14 +69,15 @@ func (s *Server) needModel() error {
 }
 
 // embedInputs runs the model and checks what it returns: a model that
-// returns the wrong shape or non-finite values is an internal error.
-func (s *Server) embedInputs(r *http.Request, inputs []json.RawMessage) ([][]float32, error) {
+// returns the wrong shape or non-finite values is an internal error. field
+// names the inputs in the request, for the model's *InputError.
+func (s *Server) embedInputs(r *http.Request, inputs []json.RawMessage, field inputsField) ([][]float32, error) {
 	if err := s.needModel(); err != nil {
 		return nil, err
 	}
 	out, err := s.model.Embed(r.Context(), inputs)
 	if err != nil {
-		return nil, err
+		return nil, nameInput(err, field, len(inputs))
 	}
 	if len(out) != len(inputs) {
 		return nil, fmt.Errorf("model %q returned %d embeddings for %d inputs", s.model.Info().Name, len(out), len(inputs))
@@ -95,8 +96,9 @@ func (s *Server) embedInputs(r *http.Request, inputs []json.RawMessage) ([][]flo
 	return out, nil
 }
 
-// resolve turns a query into a vector: as given, stored, or embedded.
-func (s *Server) resolve(r *http.Request, q *query) ([]float32, error) {
+// resolve turns a query into a vector: as given, stored, or embedded; field
+// is the query's input as the request spells it ("input", "a.input").
+func (s *Server) resolve(r *http.Request, q *query, field string) ([]float32, error) {
 	switch {
 	case q.Vector != nil:
 		return q.Vector, nil
@@ -107,7 +109,7 @@ func (s *Server) resolve(r *http.Request, q *query) ([]float32, error) {
 		}
 		return it.Vector, nil
 	}
-	v, err := s.embedInputs(r, []json.RawMessage{q.Input})
+	v, err := s.embedInputs(r, []json.RawMessage{q.Input}, func(int) string { return field })
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +121,7 @@ func (s *Server) embed(r *http.Request, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.embedInputs(r, req.Inputs)
+	out, err := s.embedInputs(r, req.Inputs, inputsList)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +143,7 @@ func (s *Server) search(r *http.Request, body []byte) (any, error) {
 			return nil, err
 		}
 	} else {
-		q, err := s.resolve(r, &req.query)
+		q, err := s.resolve(r, &req.query, "input")
 		if err != nil {
 			return nil, err
 		}
@@ -163,11 +165,11 @@ func (s *Server) similarity(r *http.Request, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.resolve(r, &req.A)
+	a, err := s.resolve(r, &req.A, "a.input")
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.resolve(r, &req.B)
+	b, err := s.resolve(r, &req.B, "b.input")
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +178,7 @@ func (s *Server) similarity(r *http.Request, body []byte) (any, error) {
 	if v, ok := s.model.(Verifier); ok && req.A.Input != nil && req.B.Input != nil {
 		vd, err := v.Verify(r.Context(), req.A.Input, req.B.Input)
 		if err != nil {
-			return nil, err
+			return nil, nameInput(err, func(i int) string { return [2]string{"a.input", "b.input"}[i] }, 2)
 		}
 		resp.Verdict = &vd
 	}
@@ -238,7 +240,7 @@ func (s *Server) upsert(r *http.Request, body []byte) (any, error) {
 		}
 	}
 	if len(raw) > 0 {
-		vecs, err := s.embedInputs(r, raw)
+		vecs, err := s.embedInputs(r, raw, func(j int) string { return fmt.Sprintf("items[%d].input", at[j]) })
 		if err != nil {
 			return nil, err
 		}
@@ -288,8 +290,10 @@ func (s *Server) recommend(r *http.Request, body []byte) (any, error) {
 	if s.rec == nil {
 		return nil, errorf(CodeNotImplemented, "this server has no recommender")
 	}
-	if !json.Valid(body) {
-		return nil, errorf(CodeBadRequest, "invalid JSON body")
+	// The Recommender decodes the body itself; it gets one JSON object with
+	// unique keys, checked as strictly as every other body.
+	if err := decodeStrict(body, new(map[string]json.RawMessage)); err != nil {
+		return nil, err
 	}
 	return s.rec.Recommend(r.Context(), body)
 }
@@ -306,7 +310,7 @@ func (s *Server) score(r *http.Request, body []byte) (any, error) {
 	}
 	out, err := s.scorer.Score(r.Context(), req.Inputs)
 	if err != nil {
-		return nil, err
+		return nil, nameInput(err, inputsList, len(req.Inputs))
 	}
 	if len(out) != len(req.Inputs) {
 		return nil, fmt.Errorf("scorer returned %d results for %d inputs", len(out), len(req.Inputs))

@@ -48,7 +48,7 @@ func (m *wordModel) Embed(ctx context.Context, inputs []json.RawMessage) ([][]fl
 	for i, in := range inputs {
 		var s string
 		if err := json.Unmarshal(in, &s); err != nil {
-			return nil, fmt.Errorf("%w: inputs[%d]: want a string", server.ErrBadInput, i)
+			return nil, &server.InputError{Index: i, Err: errors.New("want a string")}
 		}
 		out[i] = wordVec(s, m.dim)
 	}

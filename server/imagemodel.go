@@ -26,9 +26,23 @@ import (
 	"golang.org/x/image/draw"
 )
 
-// maxImagePixels bounds a decoded image (width*height) so that a small
-// compressed body cannot expand into gigabytes.
-const maxImagePixels = 1 << 24
+// Image size limits, checked from each image's header (image.DecodeConfig)
+// before any image of the request is decoded, so that a small compressed
+// body cannot expand into gigabytes or minutes: a 4096x4096 16-bit RGBA PNG
+// of 130 KB decodes into 134 MB in about 0.2 s, and the 95 of them that fit
+// a 16 MiB body took 16-18 s and 1.4 GB when four such requests ran at once.
+const (
+	// MaxImagePixels bounds one image's width*height: 2048x2048, 32 MB and
+	// 80-150 ms to decode at worst (16-bit RGBA), far more detail than any
+	// model's input keeps (the model resizes it to its H x W; send images
+	// resized close to that).
+	MaxImagePixels = 1 << 22
+	// MaxRequestPixels bounds the sum of width*height over one request's
+	// images: 8 images at MaxImagePixels, or 1024 (the default batch limit)
+	// of 181x181, about a second of decoding at worst (16-bit RGBA), well
+	// within the default 10 s request timeout.
+	MaxRequestPixels = 1 << 25
+)
 
 // imageBatch is how many images one forward pass takes.
 const imageBatch = 64
@@ -39,8 +53,10 @@ const imageBatch = 64
 // W), converted to grey (ITU-R 601 luma) or planar RGB, scaled to [0, 1].
 //
 // An input is a JSON string holding a base64 PNG or JPEG (a "data:image/...;
-// base64," prefix is allowed), or a JSON array of C*H*W numbers, the pixels
-// already in the model's layout (C, H, W) and scale.
+// base64," prefix is allowed) of at most MaxImagePixels pixels, or a JSON
+// array of C*H*W numbers in [0, 1], the pixels already in the model's layout
+// (C, H, W) and scale. One request's images hold at most MaxRequestPixels
+// pixels together.
 type ImageModel struct {
 	name  string
 	shape train.Shape
@@ -53,7 +69,7 @@ type ImageModel struct {
 // evaluation mode. It runs one blank image through it to learn the
 // embedding dimension.
 func NewImageModel(name string, net nn.Module, in train.Shape) (*ImageModel, error) {
-	if in.C != 1 && in.C != 3 || in.H < 1 || in.W < 1 || in.H*in.W > maxImagePixels {
+	if in.C != 1 && in.C != 3 || in.H < 1 || in.W < 1 || in.H*in.W > MaxImagePixels {
 		return nil, fmt.Errorf("server: image model %q: input shape %v, want 1 or 3 channels and a sane size", name, in)
 	}
 	net.SetTraining(false)
@@ -122,25 +138,38 @@ func readThreshold(path string) (float64, bool, error) {
 func (m *ImageModel) Info() ModelInfo {
 	s := m.shape
 	return ModelInfo{Name: m.name, Modality: "image", Dim: m.dim,
-		Input: fmt.Sprintf("a base64 PNG or JPEG (resized to %dx%d, %s), or an array of %d numbers in [0, 1], layout (C, H, W) = (%d, %d, %d)",
-			s.W, s.H, map[int]string{1: "grey", 3: "RGB"}[s.C], s.Len(), s.C, s.H, s.W)}
+		Input: fmt.Sprintf("a base64 PNG or JPEG of at most %d pixels, %d per request (resized to %dx%d, %s), or an array of %d numbers in [0, 1], layout (C, H, W) = (%d, %d, %d)",
+			MaxImagePixels, MaxRequestPixels, s.W, s.H, map[int]string{1: "grey", 3: "RGB"}[s.C], s.Len(), s.C, s.H, s.W)}
 }
 
 // Shape is the model's input shape.
 func (m *ImageModel) Shape() train.Shape { return m.shape }
 
 // Embed decodes the inputs and runs them through the network in batches.
+// It reads every input first (pixel arrays, and the headers of images, whose
+// sizes must fit MaxImagePixels and together MaxRequestPixels), then decodes
+// the images one at a time, stopping with ctx.Err() between two once ctx is
+// done. An error about an input is an *InputError.
 func (m *ImageModel) Embed(ctx context.Context, inputs []json.RawMessage) ([][]float32, error) {
 	L := m.shape.Len()
 	x := make([]float32, len(inputs)*L)
+	imgs := make([][]byte, len(inputs))
+	budget := int64(MaxRequestPixels)
 	for i, in := range inputs {
-		if err := m.Pixels(in, x[i*L:(i+1)*L]); err != nil {
-			return nil, fmt.Errorf("%w: inputs[%d]: %v", ErrBadInput, i, err)
+		var err error
+		if imgs[i], err = m.read(in, x[i*L:(i+1)*L], &budget); err != nil {
+			return nil, &InputError{Index: i, Err: err}
 		}
-		if i%16 == 15 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+	}
+	for i, b := range imgs {
+		if b == nil {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := m.decodeImage(b, x[i*L:(i+1)*L]); err != nil {
+			return nil, &InputError{Index: i, Err: err}
 		}
 	}
 	out := make([][]float32, 0, len(inputs))
@@ -178,54 +207,87 @@ func (m *ImageModel) forward(x []float32, n int) (out []float32, err error) {
 	return append([]float32(nil), z.Data[:z.Numel()]...), nil
 }
 
-// Pixels decodes one input into dst, (C, H, W) floats in [0, 1].
+// Pixels decodes one input into dst, (C, H, W) floats in [0, 1], with
+// Embed's checks: an image of at most MaxImagePixels, a pixel array of
+// values in [0, 1].
 func (m *ImageModel) Pixels(raw json.RawMessage, dst []float32) error {
+	budget := int64(MaxRequestPixels)
+	img, err := m.read(raw, dst, &budget)
+	if err != nil || img == nil {
+		return err
+	}
+	return m.decodeImage(img, dst)
+}
+
+// read reads one input: a pixel array into dst, or an image's compressed
+// bytes, returned once its header shows a size within MaxImagePixels and
+// the request's remaining budget of pixels, which it lowers.
+func (m *ImageModel) read(raw json.RawMessage, dst []float32, budget *int64) (img []byte, err error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
-		return errors.New("empty input")
+		return nil, errors.New("empty input")
 	}
 	switch raw[0] {
 	case '"':
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return err
+			return nil, err
 		}
-		return m.decodeImage(s, dst)
+		return readImage(s, budget)
 	case '[':
 		var px []float32
 		if err := json.Unmarshal(raw, &px); err != nil {
-			return fmt.Errorf("pixel array: %v", strictjson.Text(err))
+			return nil, fmt.Errorf("pixel array: %v", strictjson.Text(err))
 		}
 		if len(px) != len(dst) {
-			return fmt.Errorf("pixel array of %d values, the model takes C*H*W = %d*%d*%d = %d", len(px), m.shape.C, m.shape.H, m.shape.W, len(dst))
+			return nil, fmt.Errorf("pixel array of %d values, the model takes C*H*W = %d*%d*%d = %d", len(px), m.shape.C, m.shape.H, m.shape.W, len(dst))
+		}
+		// Training scaled pixels to [0, 1]; values far outside it make the
+		// network's output overflow (3e38 gave +Inf, an internal error).
+		for j, v := range px {
+			if !(v >= 0 && v <= 1) {
+				return nil, fmt.Errorf("pixel array: value [%d] = %g is outside [0, 1]", j, v)
+			}
 		}
 		copy(dst, px)
-		return nil
+		return nil, nil
 	}
-	return errors.New("want a base64 PNG/JPEG string or an array of pixel values")
+	return nil, errors.New("want a base64 PNG/JPEG string or an array of pixel values")
 }
 
-func (m *ImageModel) decodeImage(s string, dst []float32) error {
+// readImage decodes the base64 of s and checks the image's header against
+// MaxImagePixels and the request's remaining budget, which it lowers.
+func readImage(s string, budget *int64) ([]byte, error) {
 	if strings.HasPrefix(s, "data:") {
 		i := strings.Index(s, ";base64,")
 		if i < 0 {
-			return errors.New("data: URL without ;base64,")
+			return nil, errors.New("data: URL without ;base64,")
 		}
 		s = s[i+len(";base64,"):]
 	}
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
 		if b, err = base64.RawStdEncoding.DecodeString(s); err != nil {
-			return fmt.Errorf("base64: %v", err)
+			return nil, fmt.Errorf("base64: %v", err)
 		}
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return fmt.Errorf("image: %v (want PNG or JPEG)", err)
+		return nil, fmt.Errorf("image: %v (want PNG or JPEG)", err)
 	}
-	if cfg.Width < 1 || cfg.Height < 1 || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
-		return fmt.Errorf("image of %dx%d pixels: want 1 to %d pixels", cfg.Width, cfg.Height, maxImagePixels)
+	px := int64(cfg.Width) * int64(cfg.Height)
+	switch {
+	case cfg.Width < 1 || cfg.Height < 1 || px > MaxImagePixels:
+		return nil, fmt.Errorf("image of %dx%d pixels: want 1 to %d pixels (resize it towards the model's input size)", cfg.Width, cfg.Height, MaxImagePixels)
+	case px > *budget:
+		return nil, fmt.Errorf("image of %dx%d pixels exceeds what is left of the %d pixels one request's images may hold together (send fewer or smaller images)", cfg.Width, cfg.Height, MaxRequestPixels)
 	}
+	*budget -= px
+	return b, nil
+}
+
+// decodeImage decodes an image that readImage accepted into dst.
+func (m *ImageModel) decodeImage(b []byte, dst []float32) error {
 	src, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
 		return fmt.Errorf("image: %v", err)

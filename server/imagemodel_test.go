@@ -16,6 +16,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/contrast-ml/contrast/ag"
@@ -342,4 +343,70 @@ func TestImageModelServer(t *testing.T) {
 	}
 	_, err = ts.c.Embed(ctx, json.RawMessage(`"%%%"`))
 	wantCode(t, err, client.CodeBadRequest, 400)
+
+	// Pixel arrays outside [0, 1] (3e38 made the network overflow: a 500)
+	// and an item's bad input answer 400 naming the field and the index.
+	fill := func(v string) string { return "[" + strings.TrimSuffix(strings.Repeat(v+",", in.Len()), ",") + "]" }
+	bad := []byte(fill("0.5"))
+	bad[len(bad)-4] = '7' // the last value is 7.5
+	for _, c := range []struct{ method, path, body, mention string }{
+		{"POST", "/v1/embed", `{"inputs":[` + fill("3e38") + `]}`, "inputs[0]: pixel array: value [0] = 3e+38 is outside [0, 1]"},
+		{"POST", "/v1/embed", `{"inputs":[` + fill("0") + `,` + fill("-5") + `]}`, "inputs[1]: pixel array: value [0] = -5 is outside [0, 1]"},
+		{"POST", "/v1/search", `{"input":` + string(bad) + `}`, fmt.Sprintf("input: pixel array: value [%d] = 7.5 is outside [0, 1]", in.Len()-1)},
+		{"PUT", "/v1/items", `{"items":[{"id":"v","vector":[1,0,0,0,0,0]},{"id":"w","input":"%%%"}]}`, "items[1].input: base64"},
+	} {
+		status, msg := send(t, ts, c.method, c.path, c.body)
+		if status != 400 || !strings.HasPrefix(msg, c.mention) {
+			t.Errorf("%s %s: %d %q, want 400 starting %q", c.method, c.path, status, msg, c.mention)
+		}
+	}
+}
+
+// TestImageModelSizeLimits checks the bounds on decoding, read from each
+// image's header before any image is decoded: one image's pixels, a
+// request's pixels together, and the request's deadline between images.
+func TestImageModelSizeLimits(t *testing.T) {
+	m := newImageModel(t, train.Shape{C: 1, H: 8, W: 8})
+	b64 := func(b []byte) json.RawMessage { return jsonString(base64.StdEncoding.EncodeToString(b)) }
+	embed := func(ctx context.Context, inputs ...json.RawMessage) error {
+		_, err := m.Embed(ctx, inputs)
+		return err
+	}
+	wantInputError := func(err error, index int, mention string) {
+		t.Helper()
+		var ie *server.InputError
+		if !errors.As(err, &ie) || !errors.Is(err, server.ErrBadInput) || ie.Index != index || !strings.Contains(err.Error(), mention) {
+			t.Fatalf("error %v, want an InputError for input %d mentioning %q", err, index, mention)
+		}
+	}
+	ok := jsonString(encodePNG(t, image.NewGray(image.Rect(0, 0, 8, 8))))
+	for _, n := range []int{server.MaxImagePixels, server.MaxRequestPixels} {
+		if !bytes.Contains(server.OpenAPI(), []byte(fmt.Sprint(n))) {
+			t.Errorf("openapi.yaml does not give the limit %d", n)
+		}
+	}
+
+	// 4096x4096 fits a 16 MiB body 95 times over as a 16-bit PNG; the
+	// headers claim the size and the refusal comes before any decoding.
+	err := embed(context.Background(), ok, b64(hugePNG(4096, 4096)))
+	wantInputError(err, 1, fmt.Sprintf("want 1 to %d pixels", server.MaxImagePixels))
+
+	// Images within MaxImagePixels, too many of them together.
+	side := uint32(math.Sqrt(server.MaxImagePixels))
+	inputs := []json.RawMessage{ok}
+	for range server.MaxRequestPixels / server.MaxImagePixels {
+		inputs = append(inputs, b64(hugePNG(side, side)))
+	}
+	wantInputError(embed(context.Background(), inputs...), len(inputs)-1, fmt.Sprintf("the %d pixels one request's images may hold", server.MaxRequestPixels))
+
+	// Past its deadline a request decodes no further image: the truncated
+	// second one would be a bad input.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := embed(ctx, ok, b64(hugePNG(8, 8))); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Embed with a cancelled context: %v, want context.Canceled", err)
+	}
+	if err := embed(context.Background(), ok, b64(hugePNG(8, 8))); !errors.Is(err, server.ErrBadInput) {
+		t.Fatalf("truncated PNG: %v", err)
+	}
 }

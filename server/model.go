@@ -15,8 +15,10 @@ type Model interface {
 	// Info describes the model; Info().Dim must equal the index dimension.
 	Info() ModelInfo
 	// Embed returns one embedding of dimension Info().Dim per input, in
-	// order. Errors caused by an input wrap ErrBadInput and name the input by
-	// position; Embed should return ctx.Err() promptly once ctx is done.
+	// order. An error caused by one input is an *InputError giving its
+	// position in inputs (the server names its field in the request); other
+	// errors caused by the request wrap ErrBadInput. Embed should return
+	// ctx.Err() promptly once ctx is done.
 	Embed(ctx context.Context, inputs []json.RawMessage) ([][]float32, error)
 }
 
@@ -37,7 +39,8 @@ type ModelInfo struct {
 // adds its verdict when both sides are raw inputs.
 type Verifier interface {
 	// Verify measures two raw inputs the way the calibration did and
-	// compares the distance with the calibrated threshold.
+	// compares the distance with the calibrated threshold. An error about
+	// one side is an *InputError with Index 0 (a) or 1 (b).
 	Verify(ctx context.Context, a, b json.RawMessage) (Verdict, error)
 }
 
@@ -49,8 +52,10 @@ type Verdict struct {
 }
 
 // Recommender answers POST /v1/recommend. The request body is passed as
-// is; the result is encoded as the JSON response. Errors wrapping ErrBadInput
-// (or an *Error) reach the client, others are internal. The route answers 501
+// is, once the server has checked it as strictly as its own bodies (one JSON
+// object, not null, no repeated keys, nothing after it); the result is
+// encoded as the JSON response. Errors wrapping ErrBadInput (or an *Error)
+// reach the client, others are internal. The route answers 501
 // not_implemented while Options.Recommender is nil.
 type Recommender interface {
 	Recommend(ctx context.Context, request json.RawMessage) (any, error)
@@ -59,8 +64,9 @@ type Recommender interface {
 // Scorer answers POST /v1/score: it judges raw inputs (a threat model's
 // connection records: anomaly score, threshold, verdict, category) and
 // returns one JSON-encodable result per input, in order; the server sends
-// them as {"scores": [...]}. Errors caused by an input wrap ErrBadInput and
-// name the input by position; others are internal. Implementations must be
+// them as {"scores": [...]}. An error caused by one input is an *InputError
+// giving its position (or wraps ErrBadInput and names it); others are
+// internal. Implementations must be
 // safe for concurrent use. The server's Scorer is Options.Scorer, or else its
 // Model when the Model implements Scorer; without one the route answers 501
 // not_implemented.

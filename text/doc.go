@@ -72,5 +72,7 @@
 // EvalSTS measures a saved model on any scored-pair data spec (sts:FILE_OR_DIR,
 // sick:FILE, ...): Spearman and Pearson between the cosine similarity and the
 // gold scores, per file and their mean. LoadEncoder returns an Encoder whose
-// Embed gives L2-normalised embeddings, safe for concurrent use by a server.
+// Embed gives L2-normalised embeddings, safe for concurrent use by a server;
+// NewServed makes it the server's Model (package server), taking JSON strings
+// and refusing, as a bad input, a text in which the tokenizer finds no token.
 package text

@@ -16,7 +16,9 @@ func LoadEncoder(modelDir string) (*Encoder, error) {
 }
 
 // Embed returns one L2-normalised embedding (Dim()) per text, so that the dot
-// product of two is their cosine similarity. An empty text gives a zero vector.
+// product of two is their cosine similarity. A text without tokens ("",
+// "!!! ???") gets the model's answer to an empty bag of words, one constant
+// vector (or zeros) whatever the text; Served refuses such texts.
 func (e *Encoder) Embed(texts []string) [][]float32 { return e.e.Embed(texts) }
 
 // Dim returns the embedding dimension.

@@ -152,14 +152,15 @@ var fieldKinds = sync.OnceValues(func() (numeric, symbolic map[string]bool) {
 	return numeric, symbolic
 })
 
-// DecodeRecords decodes raw JSON records (DecodeRecord); an error names the
-// record by position and wraps server.ErrBadInput.
+// DecodeRecords decodes raw JSON records (DecodeRecord); an error is a
+// *server.InputError giving the record's position, which the server turns
+// into the request's field ("inputs[2]", "items[5].input").
 func DecodeRecords(inputs []json.RawMessage) ([]Record, error) {
 	recs := make([]Record, len(inputs))
 	for i, in := range inputs {
 		r, err := DecodeRecord(in)
 		if err != nil {
-			return nil, fmt.Errorf("%w: record %d: %v", server.ErrBadInput, i, err)
+			return nil, &server.InputError{Index: i, Err: err}
 		}
 		recs[i] = r
 	}

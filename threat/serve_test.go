@@ -115,8 +115,9 @@ func TestDecodeRecord(t *testing.T) {
 	}
 	// DecodeRecords names the record and wraps server.ErrBadInput.
 	_, err := DecodeRecords([]json.RawMessage{json.RawMessage(`{` + cat + `}`), json.RawMessage(`{` + cat + `,"x":1}`)})
-	if !errors.Is(err, server.ErrBadInput) || !strings.Contains(err.Error(), "record 1:") {
-		t.Fatalf("DecodeRecords error %v: want ErrBadInput naming record 1", err)
+	var ie *server.InputError
+	if !errors.Is(err, server.ErrBadInput) || !errors.As(err, &ie) || ie.Index != 1 {
+		t.Fatalf("DecodeRecords error %v: want an InputError for record 1", err)
 	}
 }
 
@@ -233,7 +234,8 @@ func TestServedMatchesModel(t *testing.T) {
 		"embed": func() error { _, err := s.Embed(ctx, bad); return err },
 		"score": func() error { _, err := s.Score(ctx, bad); return err },
 	} {
-		if err := call(); !errors.Is(err, server.ErrBadInput) || !strings.Contains(err.Error(), "record 2") {
+		var ie *server.InputError
+		if err := call(); !errors.Is(err, server.ErrBadInput) || !errors.As(err, &ie) || ie.Index != 2 {
 			t.Errorf("%s of a bad record: %v", name, err)
 		}
 	}

@@ -64,7 +64,7 @@ func writeImageFolder(t *testing.T) string {
 	return dir
 }
 
-// TestImageShapeMismatch checks that embed and eval refuse images of another
+// TestImageShapeMismatch checks that embed, eval and index build refuse images of another
 // shape than the model's with a usage error that names both shapes and the
 // images: options that fit (they used to panic inside the first layer), and
 // that the fitting options then work.
@@ -75,6 +75,7 @@ func TestImageShapeMismatch(t *testing.T) {
 	for _, args := range [][]string{
 		{"embed", "--model", run, "--data", "images:" + folder, "--out", out},
 		{"eval", "--model", run, "--data", "images:" + folder},
+		{"index", "build", "--model", run, "--data", "images:" + folder, "--out", filepath.Join(t.TempDir(), "idx")},
 	} {
 		_, err := runCLI(t, args...)
 		if err == nil || ExitCode(err) != 2 {

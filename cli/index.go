@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -43,7 +42,10 @@ func newIndexBuildCmd() *cobra.Command {
 		Use:   "build --out DIR (--model DIR --data SPEC | --vectors F.npy | --synthetic N,DIM) [flags]",
 		Short: "Embed a data set (or read vectors) into a durable index directory for contrast serve",
 		Long: `build writes an index directory (snapshot + empty log, as index.DB keeps it) that
-contrast serve opens. The vectors come from one of:
+contrast serve opens. The directory appears only once complete: it is built beside
+--out and renamed into place, so an error, Ctrl-C or a crash leaves no partial index.
+Every vector must be finite, with a squared norm that float32 scores can carry. The
+vectors come from one of:
 
   --model DIR --data SPEC [--split S]  the trained encoder's embeddings of a data set; item IDs
                                        are the example numbers, metadata {"label": L, "class": NAME}
@@ -60,7 +62,7 @@ contrast serve opens. The vectors come from one of:
 	f.StringVar(&bf.split, "split", "", "split to index (default the first)")
 	f.StringVar(&bf.vectors, "vectors", "", "index the rows of this .npy file instead")
 	f.StringVar(&bf.synthetic, "synthetic", "", "index N seeded random vectors of dimension DIM instead (N,DIM)")
-	f.StringVar(&bf.out, "out", "", "index directory to create (must not hold an index)")
+	f.StringVar(&bf.out, "out", "", "index directory to create (must not exist, or be an empty directory)")
 	f.StringVar(&bf.kind, "kind", "hnsw", "index kind: hnsw or flat")
 	f.StringVar(&bf.metric, "metric", "cosine", "metric: cosine, dot or l2")
 	f.IntVar(&bf.m, "M", index.DefaultM, "HNSW links per node")
@@ -73,8 +75,30 @@ contrast serve opens. The vectors come from one of:
 	return cmd
 }
 
+// buildSource is what index build indexes: items of dimension dim, read
+// from name (a file, or a description of the source), row i as items[i].
+type buildSource struct {
+	items []index.Item
+	dim   int
+	name  string
+}
+
+// check refuses a source without items and names the first row whose vector
+// no index accepts (index.CheckVector), before anything is written.
+func (src buildSource) check() error {
+	if len(src.items) == 0 {
+		return fmt.Errorf("index build: %s holds no vectors (no items to index)", src.name)
+	}
+	for i := range src.items {
+		if err := index.CheckVector(src.items[i].Vector); err != nil {
+			return fmt.Errorf("index build: %s row %d: %w", src.name, i, err)
+		}
+	}
+	return nil
+}
+
 // buildItems gathers the items of index build from its source flags.
-func buildItems(bf indexBuildFlags) ([]index.Item, int, error) {
+func buildItems(bf indexBuildFlags) (buildSource, error) {
 	sources := 0
 	for _, s := range []string{bf.model, bf.vectors, bf.synthetic} {
 		if s != "" {
@@ -82,7 +106,7 @@ func buildItems(bf indexBuildFlags) ([]index.Item, int, error) {
 		}
 	}
 	if sources != 1 || (bf.model != "") != (bf.spec != "") {
-		return nil, 0, usagef("index build: give one source: --model DIR with --data SPEC, --vectors F.npy, or --synthetic N,DIM")
+		return buildSource{}, usagef("index build: give one source: --model DIR with --data SPEC, --vectors F.npy, or --synthetic N,DIM")
 	}
 	rowItems := func(x []float32, n, dim int) []index.Item {
 		items := make([]index.Item, n)
@@ -95,30 +119,34 @@ func buildItems(bf indexBuildFlags) ([]index.Item, int, error) {
 	case bf.synthetic != "":
 		n, dim, err := parsePair(bf.synthetic)
 		if err != nil {
-			return nil, 0, usagef("index build: --synthetic %q: want N,DIM with both positive", bf.synthetic)
+			return buildSource{}, usagef("index build: --synthetic %q: want N,DIM with both positive", bf.synthetic)
 		}
-		return rowItems(SyntheticVectors(n, dim, bf.seed), n, dim), dim, nil
+		return buildSource{rowItems(SyntheticVectors(n, dim, bf.seed), n, dim), dim, "--synthetic " + bf.synthetic}, nil
 	case bf.vectors != "":
 		x, n, dim, err := npy.ReadFile(bf.vectors)
 		if err != nil {
-			return nil, 0, err
+			return buildSource{}, err
 		}
-		return rowItems(x, n, dim), dim, nil
+		return buildSource{rowItems(x, n, dim), dim, bf.vectors}, nil
 	}
-	if _, err := data.ParseSpec(bf.spec); err != nil {
-		return nil, 0, UsageError{err}
-	}
-	l, _, _, err := train.LoadModel(bf.model)
+	sp, err := data.ParseSpec(bf.spec)
 	if err != nil {
-		return nil, 0, err
+		return buildSource{}, UsageError{err}
 	}
-	set, err := data.LoadString(bf.spec)
+	l, _, meta, err := train.LoadModel(bf.model)
 	if err != nil {
-		return nil, 0, err
+		return buildSource{}, err
+	}
+	set, err := data.Load(sp)
+	if err != nil {
+		return buildSource{}, err
 	}
 	im, err := set.Images(bf.split)
 	if err != nil {
-		return nil, 0, UsageError{fmt.Errorf("index build: %w", err)}
+		return buildSource{}, UsageError{fmt.Errorf("index build: %w", err)}
+	}
+	if err := checkImages("index build", sp, meta.Input, im); err != nil {
+		return buildSource{}, err
 	}
 	z := train.Embed(l.Encoder(), im, true)
 	items := rowItems(z.Data, z.Rows, z.Cols)
@@ -129,7 +157,7 @@ func buildItems(bf indexBuildFlags) ([]index.Item, int, error) {
 		}
 		items[i].Meta, _ = json.Marshal(meta)
 	}
-	return items, z.Cols, nil
+	return buildSource{items, z.Cols, "the embeddings of " + bf.spec}, nil
 }
 
 func parsePair(s string) (int, int, error) {
@@ -172,68 +200,79 @@ func syntheticSource(dim int, seed uint64) func(dst []float32, rng *rand.Rand) {
 	}
 }
 
+// runIndexBuild is contrast index build. The index appears in --out only
+// once complete (index.Build): an error, Ctrl-C or SIGTERM (cmd.Context(),
+// checked between chunks of index.BuildChunk items) or a kill leaves no
+// partial index that serve would open as whole.
 func runIndexBuild(cmd *cobra.Command, bf indexBuildFlags) error {
+	ctx := cmd.Context()
+	opt, err := bf.options()
+	if err != nil {
+		return err
+	}
+	// Before the source is read or embedded, which can take long.
+	if err := index.CheckNewDir(bf.out); err != nil {
+		return UsageError{fmt.Errorf("index build: --out: %w; choose a new --out", err)}
+	}
+	src, err := buildItems(bf)
+	if err != nil {
+		return err
+	}
+	if err := src.check(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("index build: interrupted: %w; no index was written to %s", err, bf.out)
+	}
+	opt.Config.Dim = src.dim
+	stderr := cmd.ErrOrStderr()
+	t0 := time.Now()
+	progress := func(done int) {
+		fmt.Fprintf(stderr, "\rindexed %d/%d (%.0f/s)", done, len(src.items), float64(done)/time.Since(t0).Seconds())
+	}
+	err = index.Build(ctx, bf.out, opt, src.items, progress)
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return fmt.Errorf("index build: %w; no index was written to %s", err, bf.out)
+	}
+	store := ""
+	if q := opt.Config.Quantization; q != index.NoQuant {
+		store = ", " + q.String()
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s index of %d vectors (dim %d, %v%s) to %s in %.1f s\n", opt.Kind, len(src.items), src.dim, opt.Config.Metric, store, bf.out, time.Since(t0).Seconds())
+	return nil
+}
+
+// options parses the index flags of index build into index.Options (all
+// but the dimension, which the source gives).
+func (bf indexBuildFlags) options() (index.Options, error) {
 	if bf.out == "" {
-		return usagef("index build: --out DIR is required")
+		return index.Options{}, usagef("index build: --out DIR is required")
 	}
 	kind, err := index.ParseKind(bf.kind)
 	if err != nil {
-		return UsageError{fmt.Errorf("index build: --kind: %w", err)}
+		return index.Options{}, UsageError{fmt.Errorf("index build: --kind: %w", err)}
 	}
 	metric, err := index.ParseMetric(bf.metric)
 	if err != nil {
-		return UsageError{fmt.Errorf("index build: --metric: %w", err)}
+		return index.Options{}, UsageError{fmt.Errorf("index build: --metric: %w", err)}
 	}
 	quant, err := index.ParseQuantization(bf.quant)
 	if err != nil {
-		return UsageError{fmt.Errorf("index build: --quant: %w", err)}
+		return index.Options{}, UsageError{fmt.Errorf("index build: --quant: %w", err)}
 	}
 	if bf.rerank < 0 || bf.rerank > 0 && quant == index.NoQuant {
-		return usagef("index build: --rerank %d: want 0, or a count >= 1 with --quant int8 or int8-global", bf.rerank)
+		return index.Options{}, usagef("index build: --rerank %d: want 0, or a count >= 1 with --quant int8 or int8-global", bf.rerank)
 	}
-	if _, err := os.Stat(filepath.Join(bf.out, index.SnapshotFile)); !errors.Is(err, fs.ErrNotExist) {
-		return usagef("index build: %s already holds an index; choose a new --out", bf.out)
+	cfg := index.Config{Metric: metric, Quantization: quant, Rerank: bf.rerank, M: bf.m, EfConstruction: bf.efC, Ef: bf.ef, Seed: bf.seed}
+	// Check the HNSW parameters now, on an empty index of a stand-in
+	// dimension, rather than after the source was read or embedded.
+	probe := cfg
+	probe.Dim = 1
+	if _, err := index.New(kind, probe); err != nil {
+		return index.Options{}, UsageError{fmt.Errorf("index build: %w", err)}
 	}
-	items, dim, err := buildItems(bf)
-	if err != nil {
-		return err
-	}
-	cfg := index.Config{Dim: dim, Metric: metric, Quantization: quant, Rerank: bf.rerank, M: bf.m, EfConstruction: bf.efC, Ef: bf.ef, Seed: bf.seed}
-	db, err := index.Open(bf.out, index.Options{Kind: kind, Config: cfg, Sync: index.SyncNever})
-	if err != nil {
-		return UsageError{fmt.Errorf("index build: %w", err)}
-	}
-	stderr := cmd.ErrOrStderr()
-	t0 := time.Now()
-	// Writes of 10,000 show progress; a quantised index takes all in one
-	// write, whose items its int8 ranges are then fitted on (data sets read
-	// class by class would otherwise fit on the first classes).
-	chunk := 10000
-	if quant != index.NoQuant {
-		chunk = max(len(items), 1)
-	}
-	for lo := 0; lo < len(items); lo += chunk {
-		hi := min(lo+chunk, len(items))
-		if err := db.Upsert(items[lo:hi]...); err != nil {
-			db.Close()
-			return err
-		}
-		fmt.Fprintf(stderr, "\rindexed %d/%d (%.0f/s)", hi, len(items), float64(hi)/time.Since(t0).Seconds())
-	}
-	fmt.Fprintln(stderr)
-	if err := db.Compact(); err != nil {
-		db.Close()
-		return err
-	}
-	if err := db.Close(); err != nil {
-		return err
-	}
-	store := ""
-	if quant != index.NoQuant {
-		store = ", " + quant.String()
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s index of %d vectors (dim %d, %v%s) to %s in %.1f s\n", kind, len(items), dim, metric, store, bf.out, time.Since(t0).Seconds())
-	return nil
+	return index.Options{Kind: kind, Config: cfg, Sync: index.SyncNever}, nil
 }
 
 func newIndexBenchCmd() *cobra.Command {
@@ -252,6 +291,14 @@ shared/bench/index_reference.py (FAISS flat and hnswlib), so the two sit side by
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if base == "" || queries == "" {
 				return usagef("index bench: --base and --queries are required")
+			}
+			if err := checkBenchCounts(cfg); err != nil {
+				return err
+			}
+			if jsonF != "" {
+				if err := checkWritable("index bench: --json", jsonF); err != nil {
+					return err
+				}
 			}
 			var err error
 			if cfg.Metric, err = index.ParseMetric(metric); err != nil {
@@ -280,7 +327,7 @@ shared/bench/index_reference.py (FAISS flat and hnswlib), so the two sit side by
 			}
 			stderr := cmd.ErrOrStderr()
 			cfg.Progress = func(s string) { fmt.Fprintln(stderr, s) }
-			rep, err := index.Bench(xb, xq, db, cfg)
+			rep, err := index.Bench(cmd.Context(), xb, xq, db, cfg)
 			if err != nil {
 				return err
 			}
@@ -302,7 +349,7 @@ shared/bench/index_reference.py (FAISS flat and hnswlib), so the two sit side by
 	f := cmd.Flags()
 	f.StringVar(&base, "base", "", "base vectors, (n, dim) .npy")
 	f.StringVar(&queries, "queries", "", "query vectors, (nq, dim) .npy")
-	f.IntVar(&cfg.K, "k", 10, "neighbours per query")
+	f.IntVar(&cfg.K, "k", 10, "neighbours per query (recall is over min(k, base rows) true neighbours)")
 	f.StringVar(&metric, "metric", "cosine", "metric: cosine, dot (ip) or l2")
 	f.IntVar(&cfg.M, "M", index.DefaultM, "HNSW links per node")
 	f.IntVar(&cfg.EfConstruction, "ef-construction", index.DefaultEfConstruction, "HNSW build candidate list")
@@ -315,4 +362,34 @@ shared/bench/index_reference.py (FAISS flat and hnswlib), so the two sit side by
 	f.StringVar(&jsonF, "json", "", "also write the JSON report to this file")
 	f.SortFlags = false
 	return cmd
+}
+
+// checkBenchCounts refuses index bench's count flags below 1 (index.Bench
+// would take 0 for its default), naming the flag.
+func checkBenchCounts(cfg index.BenchConfig) error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"--k", cfg.K}, {"--single", cfg.SingleQueries}, {"--repeats", cfg.Repeats}} {
+		if f.v < 1 {
+			return usagef("index bench: %s %d: want a positive count", f.name, f.v)
+		}
+	}
+	return nil
+}
+
+// checkWritable reports, before long work whose result goes to path, whether
+// a file can be written there: path is not a directory and a file can be
+// created beside it (as atomicfile will create its temporary one).
+func checkWritable(what, path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usagef("%s %s: is a directory", what, path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), atomicfile.TempPattern(path))
+	if err != nil {
+		return usagef("%s %s: cannot write there: %v", what, path, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
 }

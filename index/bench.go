@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,7 +10,8 @@ import (
 	"github.com/contrast-ml/contrast/internal/cputime"
 )
 
-// BenchConfig configures Bench. Zero fields take the defaults noted.
+// BenchConfig configures Bench. Zero fields take the defaults noted;
+// negative counts are refused.
 type BenchConfig struct {
 	K      int    // neighbours per query (default 10)
 	Metric Metric // default Cosine
@@ -69,7 +71,10 @@ type BenchRow struct {
 // Bench builds an exact (Flat) and an HNSW index over base, (n, dim), and
 // measures, for queries, (nq, dim): recall@k of HNSW against exact search for
 // each ef, queries per second one at a time and as one batch, and build time.
-func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, error) {
+// The configuration is checked before any of that work. A cancelled ctx
+// stops it between HNSW build chunks (see BuildChunk), ef settings and
+// timing repeats, with an error wrapping ctx's.
+func Bench(ctx context.Context, base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, error) {
 	if dim <= 0 || len(base)%dim != 0 || len(queries)%dim != 0 {
 		return nil, fmt.Errorf("index: bench: base (%d values) and queries (%d values) are not whole rows of dimension %d", len(base), len(queries), dim)
 	}
@@ -77,33 +82,35 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 	if n == 0 || nq == 0 {
 		return nil, fmt.Errorf("index: bench: need at least one base vector and one query, got %d and %d", n, nq)
 	}
-	if cfg.K <= 0 {
-		cfg.K = 10
+	cfg, err := cfg.withDefaults(nq)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Metric == 0 {
-		cfg.Metric = Cosine
-	}
-	if len(cfg.Efs) == 0 {
-		cfg.Efs = []int{16, 32, 64, 128, 256}
-	}
-	if cfg.SingleQueries <= 0 {
-		cfg.SingleQueries = 500
-	}
-	cfg.SingleQueries = min(cfg.SingleQueries, nq)
-	cfg.Repeats = max(cfg.Repeats, 1)
-	progress := func(format string, a ...any) {
+	// stage starts a stage of the work, unless ctx is done, and says so.
+	stage := func(format string, a ...any) error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("index: bench: interrupted: %w", err)
+		}
 		if cfg.Progress != nil {
 			cfg.Progress(fmt.Sprintf(format, a...))
 		}
+		return nil
 	}
 	icfg := Config{Dim: dim, Metric: cfg.Metric, M: cfg.M, EfConstruction: cfg.EfConstruction, Seed: cfg.Seed}
+	hcfg := icfg
+	hcfg.Quantization, hcfg.Rerank = cfg.Quantization, cfg.Rerank
+	if _, err := hcfg.withDefaults(); err != nil {
+		return nil, fmt.Errorf("index: bench: %w", err)
+	}
 	items := make([]Item, n)
 	for i := range items {
 		items[i] = Item{ID: strconv.Itoa(i), Vector: base[i*dim : (i+1)*dim : (i+1)*dim]}
 	}
 	rep := &BenchReport{N: n, Dim: dim, Queries: nq, K: cfg.K, Metric: cfg.Metric.String(), Quantization: cfg.Quantization.String()}
 
-	progress("exact index: adding %d vectors", n)
+	if err := stage("exact index: adding %d vectors", n); err != nil {
+		return nil, err
+	}
 	flat, err := NewFlat(icfg)
 	if err != nil {
 		return nil, err
@@ -113,9 +120,11 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 		return nil, err
 	}
 	rep.FlatBuildS = time.Since(t0).Seconds()
-	progress("exact index: %d queries as a batch", nq)
+	if err := stage("exact index: %d queries as a batch", nq); err != nil {
+		return nil, err
+	}
 	var truth [][]Result
-	rep.FlatQPSBatch, rep.FlatCPUQPSBatch, err = medianQPS(cfg.Repeats, nq, func() error {
+	rep.FlatQPSBatch, rep.FlatCPUQPSBatch, err = medianQPS(ctx, cfg.Repeats, nq, func() error {
 		truth, err = flat.SearchBatch(queries, cfg.K, Params{})
 		return err
 	})
@@ -123,32 +132,36 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 		return nil, err
 	}
 	if !cfg.SkipFlatSingle {
-		progress("exact index: %d queries one at a time", cfg.SingleQueries)
-		if rep.FlatQPSSingle, rep.FlatCPUQPSSingle, err = singleQPS(flat, queries, dim, cfg.SingleQueries, cfg.K, Params{}, cfg.Repeats); err != nil {
+		if err := stage("exact index: %d queries one at a time", cfg.SingleQueries); err != nil {
+			return nil, err
+		}
+		if rep.FlatQPSSingle, rep.FlatCPUQPSSingle, err = singleQPS(ctx, flat, queries, dim, cfg.SingleQueries, cfg.K, Params{}, cfg.Repeats); err != nil {
 			return nil, err
 		}
 	}
 	flat = nil
 
-	hcfg := icfg
-	hcfg.Quantization, hcfg.Rerank = cfg.Quantization, cfg.Rerank
 	h, err := NewHNSW(hcfg)
 	if err != nil {
 		return nil, err
 	}
 	rep.M, rep.EfConstruction = h.cfg.M, h.cfg.EfConstruction
-	progress("HNSW: building over %d vectors (M=%d, efConstruction=%d)", n, h.cfg.M, h.cfg.EfConstruction)
+	if err := stage("HNSW: building over %d vectors (M=%d, efConstruction=%d)", n, h.cfg.M, h.cfg.EfConstruction); err != nil {
+		return nil, err
+	}
 	t0 = time.Now()
-	if err := h.Add(items...); err != nil {
+	if err := buildHNSW(ctx, h, items); err != nil {
 		return nil, err
 	}
 	rep.HNSWBuildS = time.Since(t0).Seconds()
 	for _, ef := range cfg.Efs {
 		p := Params{Ef: max(ef, cfg.K)}
-		progress("HNSW: ef=%d", ef)
+		if err := stage("HNSW: ef=%d", ef); err != nil {
+			return nil, err
+		}
 		row := BenchRow{Ef: ef}
 		var got [][]Result
-		row.QPSBatch, row.CPUQPSBatch, err = medianQPS(cfg.Repeats, nq, func() error {
+		row.QPSBatch, row.CPUQPSBatch, err = medianQPS(ctx, cfg.Repeats, nq, func() error {
 			got, err = h.SearchBatch(queries, cfg.K, p)
 			return err
 		})
@@ -156,7 +169,7 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 			return nil, err
 		}
 		row.Recall = Recall(got, truth, cfg.K)
-		if row.QPSSingle, row.CPUQPSSingle, err = singleQPS(h, queries, dim, cfg.SingleQueries, cfg.K, p, cfg.Repeats); err != nil {
+		if row.QPSSingle, row.CPUQPSSingle, err = singleQPS(ctx, h, queries, dim, cfg.SingleQueries, cfg.K, p, cfg.Repeats); err != nil {
 			return nil, err
 		}
 		rep.HNSW = append(rep.HNSW, row)
@@ -164,8 +177,53 @@ func Bench(base, queries []float32, dim int, cfg BenchConfig) (*BenchReport, err
 	return rep, nil
 }
 
-// Recall is the mean over queries of |got ∩ truth| / k, comparing IDs of the
-// first k results of each.
+// withDefaults refuses negative counts and ef values below 1 and fills in
+// the defaults of zero fields; nq is the number of queries.
+func (cfg BenchConfig) withDefaults(nq int) (BenchConfig, error) {
+	switch {
+	case cfg.K < 0:
+		return cfg, fmt.Errorf("index: bench: k %d is negative", cfg.K)
+	case cfg.SingleQueries < 0:
+		return cfg, fmt.Errorf("index: bench: %d single queries is negative", cfg.SingleQueries)
+	case cfg.Repeats < 0:
+		return cfg, fmt.Errorf("index: bench: %d repeats is negative", cfg.Repeats)
+	}
+	for _, ef := range cfg.Efs {
+		if ef < 1 {
+			return cfg, fmt.Errorf("index: bench: ef %d is not positive", ef)
+		}
+	}
+	if cfg.K == 0 {
+		cfg.K = 10
+	}
+	if cfg.Metric == 0 {
+		cfg.Metric = Cosine
+	}
+	if len(cfg.Efs) == 0 {
+		cfg.Efs = []int{16, 32, 64, 128, 256}
+	}
+	if cfg.SingleQueries == 0 {
+		cfg.SingleQueries = 500
+	}
+	cfg.SingleQueries = min(cfg.SingleQueries, nq)
+	cfg.Repeats = max(cfg.Repeats, 1)
+	return cfg, nil
+}
+
+// buildHNSW inserts items into the empty h in chunks (see writeChunks), so
+// that a cancelled ctx stops the build between them; the quantizer, if any,
+// is fitted on every item, as one Add of them all would fit it.
+func buildHNSW(ctx context.Context, h *HNSW, items []Item) error {
+	return writeChunks(ctx, items, func(chunk, fitOn []Item) error {
+		return h.upsert(chunk, false, fitDue(h, fitOn))
+	}, nil)
+}
+
+// Recall is the mean over queries of |got ∩ truth| / min(k, |truth|),
+// comparing the IDs of the first k results of each: the share found of the
+// true neighbours that exist, so that a base of fewer than k vectors (or a
+// filter that few match) does not cap it below 1. A query with no true
+// neighbour counts 1.
 func Recall(got, truth [][]Result, k int) float64 {
 	if len(got) == 0 {
 		return 0
@@ -176,19 +234,23 @@ func Recall(got, truth [][]Result, k int) float64 {
 		for _, r := range truth[i][:min(k, len(truth[i]))] {
 			want[r.ID] = true
 		}
+		if len(want) == 0 {
+			sum++
+			continue
+		}
 		hit := 0
 		for _, r := range got[i][:min(k, len(got[i]))] {
 			if want[r.ID] {
 				hit++
 			}
 		}
-		sum += float64(hit) / float64(k)
+		sum += float64(hit) / float64(len(want))
 	}
 	return sum / float64(len(got))
 }
 
-func singleQPS(idx Index, queries []float32, dim, m, k int, p Params, repeats int) (wall, cpu float64, err error) {
-	return medianQPS(repeats, m, func() error {
+func singleQPS(ctx context.Context, idx Index, queries []float32, dim, m, k int, p Params, repeats int) (wall, cpu float64, err error) {
+	return medianQPS(ctx, repeats, m, func() error {
 		for i := 0; i < m; i++ {
 			if _, err := idx.Search(queries[i*dim:(i+1)*dim], k, p); err != nil {
 				return err
@@ -199,11 +261,15 @@ func singleQPS(idx Index, queries []float32, dim, m, k int, p Params, repeats in
 }
 
 // medianQPS runs f repeats times and returns count over the median wall
-// time and over the median CPU time (0 if unknown).
-func medianQPS(repeats, count int, f func() error) (wall, cpu float64, err error) {
+// time and over the median CPU time (0 if unknown). A cancelled ctx stops it
+// before the next run.
+func medianQPS(ctx context.Context, repeats, count int, f func() error) (wall, cpu float64, err error) {
 	ts := make([]float64, repeats)
 	cs := make([]float64, repeats)
 	for r := range ts {
+		if err := ctx.Err(); err != nil {
+			return 0, 0, fmt.Errorf("index: bench: interrupted: %w", err)
+		}
 		t0, c0 := time.Now(), cputime.Process()
 		if err := f(); err != nil {
 			return 0, 0, err

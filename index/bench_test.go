@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -84,7 +85,7 @@ func TestBenchLarge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rep, err := Bench(base, queries, d, cfg)
+	rep, err := Bench(context.Background(), base, queries, d, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

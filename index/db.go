@@ -483,12 +483,16 @@ func (db *DB) SearchBatch(queries []float32, k int, p Params) ([][]Result, error
 }
 
 // Add inserts new items durably; none is added if any ID exists.
-func (db *DB) Add(items ...Item) error { return db.upsert(items, true) }
+func (db *DB) Add(items ...Item) error { return db.upsert(items, true, items) }
 
 // Upsert inserts or replaces items durably.
-func (db *DB) Upsert(items ...Item) error { return db.upsert(items, false) }
+func (db *DB) Upsert(items ...Item) error { return db.upsert(items, false, items) }
 
-func (db *DB) upsert(items []Item, add bool) error {
+// upsert is Add (add set) or Upsert. fitOn is what a quantizer that the
+// write fits (see fitDue) is fitted on: items, or for the first chunk of a
+// Build, every item of the build, so that a build written in chunks fits
+// the quantizer that one write of all its items would.
+func (db *DB) upsert(items []Item, add bool, fitOn []Item) error {
 	if err := validateItems(items, db.idx.Dim()); err != nil {
 		return err
 	}
@@ -508,7 +512,7 @@ func (db *DB) upsert(items []Item, add bool) error {
 			}
 		}
 	}
-	q := fitDue(db.idx, items)
+	q := fitDue(db.idx, fitOn)
 	return db.commit(upsertRecords(nil, items, q), func() error {
 		return upsertLogged(db.idx, items, q)
 	})

@@ -25,7 +25,9 @@
 // Dot (inner product) and L2 (squared Euclidean distance). Result.Score is the
 // metric's natural value: similarity for Cosine and Dot (higher first), squared
 // distance for L2 (lower first). The inner loops are the AVX-512/AVX2 kernels
-// kernels.Dot, kernels.L2Sq and kernels.DotU8.
+// kernels.Dot, kernels.L2Sq and kernels.DotU8. Scores are float32, so every
+// stored or query vector must pass CheckVector: finite components and a
+// squared norm of at most MaxSquaredNorm, which keeps every score finite.
 //
 // # Quantisation
 //
@@ -72,10 +74,15 @@
 // ErrCorrupt that names the file, section or record and its offset, never a
 // panic and never a silently smaller index.
 //
+// Build writes a whole new DB directory at once: in a temporary sibling
+// directory, renamed into place only when complete, so that an error, a
+// cancelled context or a crash leaves no partial index to be opened as whole.
+//
 // # Benchmarks
 //
 // Bench builds both indexes over a base set and reports recall@k of HNSW
 // against exact search for several ef, queries per second one at a time and
 // batched, and build time, as BenchReport (JSON keys as the reference script
-// shared/bench/index_reference.py, which runs FAISS and hnswlib).
+// shared/bench/index_reference.py, which runs FAISS and hnswlib). Recall is
+// over the min(k, n) true neighbours that exist.
 package index

@@ -74,7 +74,7 @@ func (f *Flat) Upsert(items ...Item) error { return f.upsert(items, true, nil) }
 // and its replay, install that quantizer and store the items under one lock
 // hold (see store.fit).
 func (f *Flat) upsert(items []Item, auto bool, q *quantizer) error {
-	if err := validateItems(items, f.cfg.Dim); err != nil {
+	if err := validateWrite(items, f.cfg.Dim, auto); err != nil {
 		return err
 	}
 	f.mu.Lock()

@@ -129,7 +129,7 @@ func (h *HNSW) Upsert(items ...Item) error { return h.upsert(items, true, nil) }
 // upsert is Upsert; auto and q say how the write fits the quantizer (see
 // Flat.upsert). It holds wmu and mu throughout.
 func (h *HNSW) upsert(items []Item, auto bool, q *quantizer) error {
-	if err := validateItems(items, h.cfg.Dim); err != nil {
+	if err := validateWrite(items, h.cfg.Dim, auto); err != nil {
 		return err
 	}
 	h.wmu.Lock()

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -120,7 +121,7 @@ func TestFilterCanonical(t *testing.T) {
 // recall grows with ef, and every rate is measured.
 func TestBench(t *testing.T) {
 	base, queries := clustered(2000, 16, 50, 10, 2)
-	rep, err := Bench(base, queries, 16, BenchConfig{Efs: []int{10, 100}, M: 8, EfConstruction: 64, Metric: L2})
+	rep, err := Bench(context.Background(), base, queries, 16, BenchConfig{Efs: []int{10, 100}, M: 8, EfConstruction: 64, Metric: L2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestBench(t *testing.T) {
 			t.Errorf("JSON lacks %s: %s", key, b)
 		}
 	}
-	if _, err := Bench(base[:5], queries, 16, BenchConfig{}); err == nil {
+	if _, err := Bench(context.Background(), base[:5], queries, 16, BenchConfig{}); err == nil {
 		t.Error("ragged base accepted")
 	}
 }

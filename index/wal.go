@@ -194,7 +194,7 @@ func decodeRecord(b []byte, dim int, version uint32) (*logRecord, error) {
 			}
 		}
 		if d.err == nil {
-			if err := validateItems(rec.items, dim); err != nil {
+			if err := validateLogged(rec.items, dim); err != nil {
 				return nil, err
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/contrast-ml/contrast/index"
 	"github.com/contrast-ml/contrast/internal/strictjson"
@@ -104,10 +103,8 @@ func checkVector(what string, v []float32, dim int) error {
 	if len(v) != dim {
 		return errorf(CodeBadRequest, "%s: vector has dimension %d, the index has %d", what, len(v), dim)
 	}
-	for j, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return errorf(CodeBadRequest, "%s: vector[%d] is not finite", what, j)
-		}
+	if err := index.CheckVector(v); err != nil {
+		return errorf(CodeBadRequest, "%s: %v", what, err)
 	}
 	return nil
 }

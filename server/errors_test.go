@@ -47,6 +47,8 @@ func TestErrors(t *testing.T) {
 		{"trailing data", withModel, "POST", "/v1/search", `{"vector":[1,2,3,4]} {}`, "", 400, "bad_request"},
 		{"wrong type", withModel, "POST", "/v1/search", `{"vector":"1,2,3,4"}`, "", 400, "bad_request"},
 		{"float32 overflow", withModel, "POST", "/v1/search", `{"vector":[1e39,0,0,0]}`, "", 400, "bad_request"},
+		{"norm overflow query", withModel, "POST", "/v1/search", `{"vector":[3e38,3e38,0,1]}`, "", 400, "bad_request"},
+		{"norm overflow item", withModel, "PUT", "/v1/items", `{"items":[{"id":"big","vector":[3e38,3e38,3e38,3e38]}]}`, "Bearer tok", 400, "bad_request"},
 		{"no query", withModel, "POST", "/v1/search", `{"k":3}`, "", 400, "bad_request"},
 		{"two queries", withModel, "POST", "/v1/search", `{"vector":[1,2,3,4],"id":"a"}`, "", 400, "bad_request"},
 		{"wrong dimension", withModel, "POST", "/v1/search", `{"vector":[1,2,3]}`, "", 400, "bad_request"},

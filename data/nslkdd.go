@@ -279,7 +279,7 @@ func DecodeNSLKDD(r io.Reader, name string, schema NSLKDDSchema) (*Table, error)
 		return nil, err
 	}
 	if len(t.Attack) == 0 {
-		return nil, fmt.Errorf("data: nslkdd: %s holds no records", name)
+		return nil, fmt.Errorf("data: nslkdd: %s: holds no records", name)
 	}
 	// Sort each column's levels so that the encoding does not depend on row order.
 	t.Levels = make([][]string, len(catCol))

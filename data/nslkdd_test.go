@@ -210,7 +210,7 @@ func TestDecodeNSLKDDErrors(t *testing.T) {
 	}
 	t.Run("no records", func(t *testing.T) {
 		for _, in := range []string{"", "\n  \n"} {
-			if _, err := DecodeNSLKDD(strings.NewReader(in), "k.txt", s); err == nil || !strings.Contains(err.Error(), "k.txt holds no records") {
+			if _, err := DecodeNSLKDD(strings.NewReader(in), "k.txt", s); err == nil || !strings.Contains(err.Error(), "k.txt: holds no records") {
 				t.Errorf("input %q: error %v, want no records", in, err)
 			}
 		}

@@ -25,6 +25,10 @@ func TestBadInputIsUsageError(t *testing.T) {
 		os.WriteFile(filepath.Join(d, "config.yaml"), []byte("task: "+task+"\n"), 0o644)
 		return d
 	}
+	finished, withCheckpoints := filepath.Join(dir, "finished"), filepath.Join(dir, "interrupted")
+	os.MkdirAll(finished, 0o755)
+	os.WriteFile(filepath.Join(finished, "metrics.json"), []byte("{}"), 0o644)
+	os.MkdirAll(filepath.Join(withCheckpoints, "checkpoints"), 0o755)
 	cases := []struct {
 		args []string
 		want string
@@ -36,7 +40,8 @@ func TestBadInputIsUsageError(t *testing.T) {
 		{[]string{"train", "--epochs", "-1", "--out", out}, "epochs"},
 		{[]string{"train", "--config", badTask, "--out", out}, "astrology"},
 		{[]string{"train", "--optim.kind", "adagrad", "--out", out}, "adagrad"},
-		{[]string{"train", "--out", runOf("image")}, "already holds a run (config.yaml): continue it with --resume"},
+		{[]string{"train", "--out", finished}, "already holds a finished run (metrics.json): choose another --out"},
+		{[]string{"train", "--out", withCheckpoints}, "holds a run with checkpoints: continue it with --resume"},
 		{[]string{"train", "--out", badYAML}, "is a file, not a directory"},
 		{[]string{"train", "--batch", "x", "--out", out}, "integer"},
 		{[]string{"eval", "--model", dir, "--data", "nosuch:thing"}, "nosuch"},
@@ -73,5 +78,20 @@ func TestBadInputIsUsageError(t *testing.T) {
 				t.Errorf("%s was created", out)
 			}
 		})
+	}
+}
+
+// TestCheckFreshOutLeftovers checks that what a failed or interrupted run
+// leaves before its first checkpoint (config.yaml, an empty metrics.jsonl)
+// does not stop the same command from training into its --out again.
+func TestCheckFreshOutLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("task: threat\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "metrics.jsonl"), nil, 0o644)
+	if err := checkFreshOut(dir); err != nil {
+		t.Errorf("leftovers of a failed run: %v", err)
+	}
+	if err := checkFreshOut(filepath.Join(dir, "new")); err != nil {
+		t.Errorf("a new directory: %v", err)
 	}
 }

@@ -587,7 +587,7 @@ func TestTrainKeepsEarlierRun(t *testing.T) {
 		before[f] = b
 	}
 	_, err := runCLI(t, "train", "--config", filepath.Join(run, "config.yaml"), "--out", run, "--quiet")
-	if err == nil || !strings.Contains(err.Error(), "already holds a run") {
+	if err == nil || !strings.Contains(err.Error(), "already holds a finished run") {
 		t.Fatalf("second train into %s: error %v, want a refusal", run, err)
 	}
 	for f, b := range before {

@@ -160,14 +160,18 @@ func runImage(ctx context.Context, cmd *cobra.Command, cfg train.Config, o train
 	return nil
 }
 
-// runFiles are the names whose presence marks a directory as holding a run
-// of contrast train (any task): its config, metrics, model or checkpoints.
-var runFiles = []string{"config.yaml", "metrics.json", "metrics.jsonl", "model.json", "model.safetensors", "checkpoints"}
+// finishedFiles are what a run of contrast train (any task) writes once it
+// has something worth keeping: its final metrics and its model. A failed or
+// interrupted run may leave config.yaml and metrics.jsonl without them, and
+// training into its directory again is fine.
+var finishedFiles = []string{"metrics.json", "model.json", "model.safetensors"}
 
-// checkFreshOut refuses an --out that already holds a run, so that training
-// (or a rerun that fails at its first step) cannot overwrite an earlier
-// run's model, metrics and checkpoints; --resume is the way to continue one.
-// An --out that does not exist, or an empty or unrelated directory, is fine.
+// checkFreshOut refuses an --out that holds a run worth keeping, so that
+// training (or a rerun that fails at its first step) cannot overwrite an
+// earlier run's model, metrics and checkpoints: one with checkpoints is
+// continued with --resume (image tasks), one that finished is kept. An --out
+// that does not exist, an empty or unrelated directory, or the leftovers of
+// a run that failed before its first checkpoint are fine.
 func checkFreshOut(out string) error {
 	fi, err := os.Stat(out)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -179,9 +183,12 @@ func checkFreshOut(out string) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("train: --out %s is a file, not a directory", out)
 	}
-	for _, name := range runFiles {
+	if _, err := os.Lstat(filepath.Join(out, "checkpoints")); err == nil {
+		return fmt.Errorf("train: --out %s holds a run with checkpoints: continue it with --resume, or choose another --out", out)
+	}
+	for _, name := range finishedFiles {
 		if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
-			return fmt.Errorf("train: --out %s already holds a run (%s): continue it with --resume, or choose another --out", out, name)
+			return fmt.Errorf("train: --out %s already holds a finished run (%s): choose another --out, or remove it to train anew", out, name)
 		}
 	}
 	return nil

@@ -16,14 +16,15 @@ import (
 // command that cannot stop early (or one stuck in a long step) never makes
 // the user reach for kill -9; what contrast writes goes through a temporary
 // file and a rename, so that exit cannot leave a torn file. The first
-// signal is reported on w. stop releases the signals.
+// signal is reported on w. (Two signals that arrive together, before the
+// default action is restored, count as one.) stop releases the signals.
 func SignalContext(w io.Writer) (ctx context.Context, stop func()) {
 	ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
-		stop() // the next signal gets the default action
-		if context.Cause(ctx) != context.Canceled {
-			fmt.Fprintln(w, "contrast: stopping; a second Ctrl-C quits at once")
+		stop()                                                      // the next signal gets the default action
+		if cause := context.Cause(ctx); cause != context.Canceled { // not stop's own cancel at exit
+			fmt.Fprintf(w, "contrast: stopping (%v); a second signal quits at once\n", cause)
 		}
 	}()
 	return ctx, stop

@@ -63,7 +63,7 @@ func TestSecondSignalQuits(t *testing.T) {
 	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
 		t.Errorf("child ended with %v, want killed by SIGINT", cmd.ProcessState)
 	}
-	if !strings.Contains(stderr.String(), "a second Ctrl-C quits at once") {
-		t.Errorf("stderr %q does not say that a second Ctrl-C quits", stderr.String())
+	if !strings.Contains(stderr.String(), "stopping (interrupt signal received); a second signal quits at once") {
+		t.Errorf("stderr %q does not say that a second signal quits", stderr.String())
 	}
 }

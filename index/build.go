@@ -65,9 +65,16 @@ func CheckNewDir(dir string) error {
 // would fit it. progress, when not nil, is called with the number of items
 // written after each chunk.
 func Build(ctx context.Context, dir string, opt Options, items []Item, progress func(done int)) (err error) {
-	dir = filepath.Clean(dir)
+	// Absolute, so that "." or "x/.." names a directory with a parent to
+	// build beside it in and rename into.
+	if dir, err = filepath.Abs(dir); err != nil {
+		return fmt.Errorf("index: build %s: %w", dir, err)
+	}
 	if err := CheckNewDir(dir); err != nil {
 		return err
+	}
+	if _, err := New(opt.Kind, opt.Config); err != nil { // the options, before any directory is made
+		return fmt.Errorf("index: build %s: %w", dir, err)
 	}
 	if err := validateItems(items, opt.Config.Dim); err != nil {
 		return err
@@ -95,12 +102,10 @@ func makeBuildDir(dir string) (string, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return "", fmt.Errorf("index: build %s: %w", dir, err)
 	}
-	pattern := atomicfile.TempPattern(dir)
-	stale, _ := filepath.Glob(filepath.Join(parent, pattern))
-	for _, s := range stale {
+	for _, s := range atomicfile.Temps(dir) {
 		os.RemoveAll(s)
 	}
-	tmp, err := os.MkdirTemp(parent, pattern)
+	tmp, err := os.MkdirTemp(parent, atomicfile.TempPattern(dir))
 	if err != nil {
 		return "", fmt.Errorf("index: build %s: %w", dir, err)
 	}

@@ -118,6 +118,50 @@ func TestBuildRemovesStaleTemp(t *testing.T) {
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("another directory was removed: %v", err)
 	}
+
+	// A name with glob characters: its own leftovers go, a build of a name
+	// the pattern would match (".a.tmp-" for "[ab]") is left alone.
+	globbed := filepath.Join(parent, "[ab]")
+	ownStale, otherBuild := filepath.Join(parent, ".[ab].tmp-1"), filepath.Join(parent, ".a.tmp-999")
+	os.Mkdir(ownStale, 0o755)
+	os.Mkdir(otherBuild, 0o755)
+	if err := Build(context.Background(), globbed, buildOptions(2), []Item{{ID: "a", Vector: []float32{1, 0}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(ownStale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s: the stale temporary directory of [ab] is still there: %v", ownStale, err)
+	}
+	if _, err := os.Stat(otherBuild); err != nil {
+		t.Errorf("the build of [ab] removed %s: %v", otherBuild, err)
+	}
+}
+
+// TestBuildDotAndBadOptions builds into "." (the empty working directory),
+// which has no parent in its own name, and checks that bad options are
+// refused before any directory is made.
+func TestBuildDotAndBadOptions(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "here")
+	os.Mkdir(dir, 0o755)
+	t.Chdir(dir)
+	if err := Build(context.Background(), ".", buildOptions(2), []Item{{ID: "a", Vector: []float32{1, 0}}}, nil); err != nil {
+		t.Fatalf("build into .: %v", err)
+	}
+	if db, err := Open(dir, buildOptions(2)); err != nil || db.Len() != 1 {
+		t.Fatalf("reopen: %v", err)
+	} else {
+		db.Close()
+	}
+	bad := buildOptions(2)
+	bad.Config.Metric = 0
+	out := filepath.Join(parent, "bad")
+	err := Build(context.Background(), out, bad, []Item{{ID: "a", Vector: []float32{1, 0}}}, nil)
+	if err == nil || strings.Contains(err.Error(), ".tmp-") {
+		t.Errorf("bad metric: error %v, want one naming no temporary directory", err)
+	}
+	if s := siblings(t, dir); len(s) != 0 {
+		t.Errorf("left beside the builds: %v", s)
+	}
 }
 
 // TestCheckNewDir: only a missing path or an empty directory can receive a

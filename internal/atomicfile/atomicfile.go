@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -53,16 +54,31 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err err
 	return SyncDir(dir)
 }
 
-// TempPattern is the os.CreateTemp pattern (and filepath.Glob pattern, in
-// path's directory) of the temporary files that writes of path create:
-// ".NAME.tmp-*".
+// TempPattern is the os.CreateTemp (or os.MkdirTemp) pattern of the
+// temporary files that writes of path create: ".NAME.tmp-*".
 func TempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-*" }
+
+// Temps lists the temporary files (or directories) that writes of path made
+// beside it: the names in path's directory that start with TempPattern's
+// prefix. It compares names rather than globbing, since a glob would read
+// '*', '?' or '[' in path's own name as patterns and match other paths'.
+func Temps(path string) []string {
+	dir := filepath.Dir(path)
+	prefix := strings.TrimSuffix(TempPattern(path), "*")
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), prefix) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
 
 // RemoveTemps deletes the temporary files that interrupted writes of path
 // left beside it (a crash between creating and renaming one).
 func RemoveTemps(path string) {
-	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), TempPattern(path)))
-	for _, m := range matches {
+	for _, m := range Temps(path) {
 		os.Remove(m)
 	}
 }

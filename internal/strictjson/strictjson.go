@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // ErrEmpty is returned for a body that holds nothing but white space.
@@ -36,7 +37,7 @@ var ErrEmpty = errors.New("empty request body; want a JSON object")
 // ErrEmpty describe the JSON (see Text) and are meant to follow a prefix
 // such as "invalid JSON body: ".
 func Decode(body []byte, v any) error {
-	body = bytes.TrimSpace(body)
+	body = bytes.Trim(body, " \t\r\n") // JSON's white space only, as encoding/json reads it
 	if len(body) == 0 {
 		return ErrEmpty
 	}
@@ -246,7 +247,9 @@ func (w *walker) str() (string, error) {
 		case '"':
 			w.i++
 			raw := w.b[start:w.i]
-			if !esc {
+			// encoding/json turns invalid UTF-8 into U+FFFD, so "\xff" and
+			// "\xfe" are one key to it: unescape as it does in that case too.
+			if !esc && utf8.Valid(raw) {
 				return string(raw[1 : len(raw)-1]), nil
 			}
 			var s string
@@ -280,7 +283,10 @@ type field struct{ typ reflect.Type }
 var fieldCache sync.Map // reflect.Type -> map[string]field
 
 // fieldsOf returns the JSON names of t's fields, embedded structs' fields
-// promoted as encoding/json promotes them (a shallower field wins).
+// promoted as encoding/json promotes them (a shallower field wins). Two
+// fields of one name at the same depth are resolved more simply than
+// encoding/json does (it prefers a tagged one and drops ambiguous names);
+// no request type of this project has such a pair.
 func fieldsOf(t reflect.Type) map[string]field {
 	if f, ok := fieldCache.Load(t); ok {
 		return f.(map[string]field)

@@ -44,6 +44,20 @@ func TestDecode(t *testing.T) {
 	if err := Decode(nil, new(req)); !errors.Is(err, ErrEmpty) {
 		t.Errorf("nil body: %v", err)
 	}
+	// White space that JSON does not allow stays an error around the body,
+	// as encoding/json has it.
+	for _, body := range []string{"{\"k\": 3}\v", "\f{\"k\": 3}", "\u00a0{\"k\": 3}", "{\"k\": 3}\u0085"} {
+		if err := Decode([]byte(body), new(req)); err == nil {
+			t.Errorf("%q accepted", body)
+		}
+	}
+	// Keys of invalid UTF-8 that encoding/json reads as one (U+FFFD).
+	var m struct {
+		Tags map[string]int `json:"tags"`
+	}
+	if err := Decode([]byte("{\"tags\": {\"\xff\": 1, \"\xfe\": 2}}"), &m); err == nil || !strings.Contains(err.Error(), "appears twice") {
+		t.Errorf("two invalid UTF-8 keys: %v, want a repeated key", err)
+	}
 }
 
 // TestDecodeNested checks repeated and case-folded keys below the top level:

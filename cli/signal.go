@@ -22,8 +22,9 @@ func SignalContext(w io.Writer) (ctx context.Context, stop func()) {
 	ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
-		stop()                                                      // the next signal gets the default action
-		if cause := context.Cause(ctx); cause != context.Canceled { // not stop's own cancel at exit
+		stop() // the next signal gets the default action
+		// A signal's cause names it; stop's own cancel at exit is Canceled.
+		if cause := context.Cause(ctx); cause != context.Canceled {
 			fmt.Fprintf(w, "contrast: stopping (%v); a second signal quits at once\n", cause)
 		}
 	}()

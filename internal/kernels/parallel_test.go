@@ -139,6 +139,20 @@ func spawnParallel(n, grain int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
+// busyWork returns a chunk function of about 10 ns of arithmetic per item
+// of sink, for the benchmarks.
+func busyWork(sink []float32) func(lo, hi int) {
+	return func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x := sink[i]
+			for r := 0; r < 8; r++ {
+				x = x*0.999 + 1
+			}
+			sink[i] = x
+		}
+	}
+}
+
 // BenchmarkParallel measures one parallel call of two chunks whose work takes
 // about us microseconds in total, for the pool and for the goroutine-per-call
 // baseline: us=0 is pure overhead.
@@ -152,15 +166,7 @@ func BenchmarkParallel(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/us%d", im.name, us), func(b *testing.B) {
 				n := 2 * max(1, us*100) // ~10 ns per item
 				sink := make([]float32, n)
-				fn := func(lo, hi int) {
-					for i := lo; i < hi; i++ {
-						x := sink[i]
-						for r := 0; r < 8; r++ {
-							x = x*0.999 + 1
-						}
-						sink[i] = x
-					}
-				}
+				fn := busyWork(sink)
 				b.ReportAllocs()
 				for b.Loop() {
 					im.f(n, n/2, fn)
@@ -209,15 +215,7 @@ func BenchmarkParallelSparse(b *testing.B) {
 		b.Run(fmt.Sprintf("gap%dus", gap.Microseconds()), func(b *testing.B) {
 			n := 2 * 10000 // ~10 ns per item: ~100 us per chunk
 			sink := make([]float32, n)
-			fn := func(lo, hi int) {
-				for i := lo; i < hi; i++ {
-					x := sink[i]
-					for r := 0; r < 8; r++ {
-						x = x*0.999 + 1
-					}
-					sink[i] = x
-				}
-			}
+			fn := busyWork(sink)
 			Parallel(n, n/2, fn) // start the workers
 			var wall time.Duration
 			c0 := cputime.Process()

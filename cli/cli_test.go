@@ -29,6 +29,10 @@ func TestBadInputIsUsageError(t *testing.T) {
 	os.MkdirAll(finished, 0o755)
 	os.WriteFile(filepath.Join(finished, "metrics.json"), []byte("{}"), 0o644)
 	os.MkdirAll(filepath.Join(withCheckpoints, "checkpoints"), 0o755)
+	os.WriteFile(filepath.Join(withCheckpoints, "checkpoints", "latest"), []byte("step-000000005\n"), 0o644)
+	modelOnly := filepath.Join(dir, "model-only")
+	os.MkdirAll(modelOnly, 0o755)
+	os.WriteFile(filepath.Join(modelOnly, "model.json"), []byte("{}"), 0o644)
 	cases := []struct {
 		args []string
 		want string
@@ -41,7 +45,8 @@ func TestBadInputIsUsageError(t *testing.T) {
 		{[]string{"train", "--config", badTask, "--out", out}, "astrology"},
 		{[]string{"train", "--optim.kind", "adagrad", "--out", out}, "adagrad"},
 		{[]string{"train", "--out", finished}, "already holds a finished run (metrics.json): choose another --out"},
-		{[]string{"train", "--out", withCheckpoints}, "holds a run with checkpoints: continue it with --resume"},
+		{[]string{"train", "--out", withCheckpoints}, "holds an interrupted run with a checkpoint: continue it with --resume"},
+		{[]string{"train", "--out", modelOnly}, "holds a trained model (model.json) of a run that did not finish"},
 		{[]string{"train", "--out", badYAML}, "is a file, not a directory"},
 		{[]string{"train", "--batch", "x", "--out", out}, "integer"},
 		{[]string{"eval", "--model", dir, "--data", "nosuch:thing"}, "nosuch"},
@@ -88,6 +93,7 @@ func TestCheckFreshOutLeftovers(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("task: threat\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "metrics.jsonl"), nil, 0o644)
+	os.MkdirAll(filepath.Join(dir, "checkpoints", "step-000000000"), 0o755) // a save that failed before latest
 	if err := checkFreshOut(dir); err != nil {
 		t.Errorf("leftovers of a failed run: %v", err)
 	}

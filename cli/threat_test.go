@@ -596,3 +596,23 @@ func TestTrainKeepsEarlierRun(t *testing.T) {
 		}
 	}
 }
+
+// TestThreatMissingTestFileFailsFirst checks that a threat run whose test
+// file is missing fails before it trains, leaving no model that would make
+// its --out look trained.
+func TestThreatMissingTestFileFailsFirst(t *testing.T) {
+	dir := t.TempDir()
+	synth, err := filepath.Abs(filepath.Join(threatTestdata, "synthetic-nslkdd.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "tiny.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("task: threat\ntrain: nslkdd:%s\ntest: nslkdd:%s\n", synth, filepath.Join(dir, "missing.txt"))), 0o644)
+	run := filepath.Join(dir, "run")
+	if _, err := runCLI(t, "train", "--config", cfg, "--out", run, "--quiet"); err == nil || !strings.Contains(err.Error(), "missing.txt") {
+		t.Fatalf("error %v, want one naming the missing test file", err)
+	}
+	if _, err := os.Stat(filepath.Join(run, "model.json")); err == nil {
+		t.Error("a model was trained and saved before the test file was found missing")
+	}
+}

@@ -139,7 +139,7 @@ func runImage(ctx context.Context, cmd *cobra.Command, cfg train.Config, o train
 	}
 	log.Info("training", "method", cfg.Method, "data", cfg.Data, "encoder", cfg.Encoder.Kind, "out", out)
 	res, err := train.Run(ctx, cfg, train.Options{Out: out, Resume: resume, Log: log, Progress: progress, OnRecord: onRecord})
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) && train.HasCheckpoint(out) {
 		return fmt.Errorf("interrupted: checkpoint saved; continue with: contrast train --config %s --out %s --resume",
 			filepath.Join(out, train.ConfigFile), out)
 	}
@@ -160,18 +160,20 @@ func runImage(ctx context.Context, cmd *cobra.Command, cfg train.Config, o train
 	return nil
 }
 
-// finishedFiles are what a run of contrast train (any task) writes once it
-// has something worth keeping: its final metrics and its model. A failed or
-// interrupted run may leave config.yaml and metrics.jsonl without them, and
-// training into its directory again is fine.
-var finishedFiles = []string{"metrics.json", "model.json", "model.safetensors"}
+// trainedFiles are the model files a run of contrast train (any task) writes
+// once it has trained something: image runs at every checkpoint, the other
+// tasks before they score their test data. A run that failed earlier leaves
+// at most config.yaml and metrics.jsonl, and training into its directory
+// again is fine.
+var trainedFiles = []string{"model.json", "model.safetensors"}
 
 // checkFreshOut refuses an --out that holds a run worth keeping, so that
 // training (or a rerun that fails at its first step) cannot overwrite an
-// earlier run's model, metrics and checkpoints: one with checkpoints is
-// continued with --resume (image tasks), one that finished is kept. An --out
-// that does not exist, an empty or unrelated directory, or the leftovers of
-// a run that failed before its first checkpoint are fine.
+// earlier run's model, metrics and checkpoints. The error says what the
+// directory holds: a finished run (its final metrics.json), an interrupted
+// one with a checkpoint (--resume continues it), or a trained model whose
+// run stopped later. An --out that does not exist, an empty or unrelated
+// directory, or the leftovers of a run that failed before training are fine.
 func checkFreshOut(out string) error {
 	fi, err := os.Stat(out)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -183,12 +185,19 @@ func checkFreshOut(out string) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("train: --out %s is a file, not a directory", out)
 	}
-	if _, err := os.Lstat(filepath.Join(out, "checkpoints")); err == nil {
-		return fmt.Errorf("train: --out %s holds a run with checkpoints: continue it with --resume, or choose another --out", out)
+	exists := func(name string) bool { _, err := os.Lstat(filepath.Join(out, name)); return err == nil }
+	resumable := train.HasCheckpoint(out)
+	switch {
+	case exists("metrics.json") && resumable:
+		return fmt.Errorf("train: --out %s already holds a finished run (metrics.json): choose another --out, or train it further with --resume", out)
+	case exists("metrics.json"):
+		return fmt.Errorf("train: --out %s already holds a finished run (metrics.json): choose another --out, or remove it to train anew", out)
+	case resumable:
+		return fmt.Errorf("train: --out %s holds an interrupted run with a checkpoint: continue it with --resume, or choose another --out", out)
 	}
-	for _, name := range finishedFiles {
-		if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
-			return fmt.Errorf("train: --out %s already holds a finished run (%s): choose another --out, or remove it to train anew", out, name)
+	for _, name := range trainedFiles {
+		if exists(name) {
+			return fmt.Errorf("train: --out %s holds a trained model (%s) of a run that did not finish: choose another --out, or remove it to train anew", out, name)
 		}
 	}
 	return nil

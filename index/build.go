@@ -59,17 +59,19 @@ func CheckNewDir(dir string) error {
 // directory is removed; one that a killed process left behind is removed by
 // the next Build of the same dir.
 //
-// Items are validated first, all of them (an error names the item by its
-// position in items), then written in chunks of BuildChunk, with ctx checked
-// before each; a quantizer is fitted on every item, as one write of them all
-// would fit it. progress, when not nil, is called with the number of items
-// written after each chunk.
+// The options and then every item are validated first (an error names the
+// item by its position in items); then the items are written in chunks of
+// BuildChunk, with ctx checked before each; a quantizer is fitted on every
+// item, as one write of them all would fit it. progress, when not nil, is
+// called with the number of items written after each chunk.
 func Build(ctx context.Context, dir string, opt Options, items []Item, progress func(done int)) (err error) {
 	// Absolute, so that "." or "x/.." names a directory with a parent to
 	// build beside it in and rename into.
-	if dir, err = filepath.Abs(dir); err != nil {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
 		return fmt.Errorf("index: build %s: %w", dir, err)
 	}
+	dir = abs
 	if err := CheckNewDir(dir); err != nil {
 		return err
 	}

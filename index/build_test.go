@@ -154,10 +154,13 @@ func TestBuildDotAndBadOptions(t *testing.T) {
 	}
 	bad := buildOptions(2)
 	bad.Config.Metric = 0
-	out := filepath.Join(parent, "bad")
-	err := Build(context.Background(), out, bad, []Item{{ID: "a", Vector: []float32{1, 0}}}, nil)
+	sub := filepath.Join(parent, "sub")
+	err := Build(context.Background(), filepath.Join(sub, "bad"), bad, []Item{{ID: "a", Vector: []float32{1, 0}}}, nil)
 	if err == nil || strings.Contains(err.Error(), ".tmp-") {
 		t.Errorf("bad metric: error %v, want one naming no temporary directory", err)
+	}
+	if _, err := os.Stat(sub); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("bad options: %s was made before they were checked (%v)", sub, err)
 	}
 	if s := siblings(t, dir); len(s) != 0 {
 		t.Errorf("left beside the builds: %v", s)

@@ -33,7 +33,8 @@ import (
 //  4. training of the novelty encoder(s) on the normal training records;
 //  5. calibrate the anomaly threshold on the validation normals and, each
 //     left out of the bank in turn, the training normals;
-//  6. score the test file (never seen before this step).
+//  6. score the test file (read at the start, so that a bad path fails
+//     early, but not looked at before this step).
 func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (map[string]float64, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -46,6 +47,13 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	}
 	start := time.Now()
 	all, err := readNSLKDD(cfg.Train)
+	if err != nil {
+		return nil, err
+	}
+	// Read the test file now, so that a wrong path or a malformed file fails
+	// before minutes of training rather than after; nothing looks at it
+	// until the model is saved.
+	test, err := readNSLKDD(cfg.Test)
 	if err != nil {
 		return nil, err
 	}
@@ -72,10 +80,6 @@ func Train(ctx context.Context, cfg Config, outDir string, log *slog.Logger) (ma
 	metrics := res
 	metrics["train_seconds"] = time.Since(start).Seconds()
 	if err := m.Save(outDir); err != nil {
-		return nil, err
-	}
-	test, err := readNSLKDD(cfg.Test)
-	if err != nil {
 		return nil, err
 	}
 	tm, err := evaluate(m, test)

@@ -29,6 +29,13 @@ const (
 	latestFile = "latest"
 )
 
+// HasCheckpoint reports whether the run directory dir holds a complete
+// checkpoint to resume from (checkpoints/latest, which is written last).
+func HasCheckpoint(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, ckptDir, latestFile))
+	return err == nil
+}
+
 // ModelMeta describes a saved model, enough to rebuild it for inference.
 type ModelMeta struct {
 	Method     string `json:"method"`

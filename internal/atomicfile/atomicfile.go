@@ -59,16 +59,21 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err err
 func TempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-*" }
 
 // Temps lists the temporary files (or directories) that writes of path made
-// beside it: the names in path's directory that start with TempPattern's
-// prefix. It compares names rather than globbing, since a glob would read
-// '*', '?' or '[' in path's own name as patterns and match other paths'.
+// beside it: the names in path's directory that are TempPattern with its '*'
+// replaced by digits, as os.CreateTemp and os.MkdirTemp replace it. It
+// compares names rather than globbing, since a glob would read '*', '?' or
+// '[' in path's own name as patterns and match other paths' temporaries;
+// and it wants digits, so that neither the temporary of another path
+// (".idx.tmp-x.tmp-456" is one of "idx.tmp-x") nor a user's ".idx.tmp-old"
+// is taken for one.
 func Temps(path string) []string {
 	dir := filepath.Dir(path)
 	prefix := strings.TrimSuffix(TempPattern(path), "*")
 	entries, _ := os.ReadDir(dir)
 	var out []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), prefix) {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
 			out = append(out, filepath.Join(dir, e.Name()))
 		}
 	}

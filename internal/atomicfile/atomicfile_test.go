@@ -50,15 +50,26 @@ func TestRemoveTemps(t *testing.T) {
 		t.Fatal(err)
 	}
 	left.Close()
-	other := filepath.Join(dir, ".other.tmp-1")
-	if err := os.WriteFile(other, nil, 0o644); err != nil {
-		t.Fatal(err)
+	// Not temporaries of p: another path's, a temporary of "index.snap.tmp-x",
+	// a user's file, and a name whose glob characters would match p's.
+	others := []string{".other.tmp-1", ".index.snap.tmp-x.tmp-456", ".index.snap.tmp-old", ".index.snap.tmp-"}
+	for _, o := range others {
+		if err := os.WriteFile(filepath.Join(dir, o), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	RemoveTemps(p)
 	if _, err := os.Stat(left.Name()); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the temporary file of %s is still there: %v", p, err)
 	}
-	if _, err := os.Stat(other); err != nil {
-		t.Errorf("RemoveTemps removed another file: %v", err)
+	for _, o := range others {
+		if _, err := os.Stat(filepath.Join(dir, o)); err != nil {
+			t.Errorf("RemoveTemps removed %s: %v", o, err)
+		}
+	}
+	globbed := filepath.Join(dir, "[ab]")
+	os.WriteFile(filepath.Join(dir, ".a.tmp-7"), nil, 0o644)
+	if got := Temps(globbed); len(got) != 0 {
+		t.Errorf("Temps(%s) = %v, want none", globbed, got)
 	}
 }

@@ -162,9 +162,10 @@ func embedThreat(dir string, sp data.Spec) (embedded, error) {
 	var (
 		tab   *data.Table
 		flows []threat.Flow
+		rep   threat.PcapReport
 	)
 	if sp.Kind == data.KindPcap {
-		if flows, err = threat.ReadPcap(sp.Path); err != nil {
+		if flows, rep, err = threat.ReadPcapReport(sp.Path); err != nil {
 			return embedded{}, err
 		}
 		if len(flows) == 0 {
@@ -200,6 +201,9 @@ func embedThreat(dir string, sp data.Spec) (embedded, error) {
 		}
 	}
 	note := fmt.Sprintf("%d of %d records flagged as attacks (%s); threshold %.4g", attacks, len(scores), strings.Join(parts, ", "), m.Threshold)
+	if rep.CutShort {
+		note += fmt.Sprintf("\nnote: %s ends inside a packet (its writer was stopped mid-write?): read %d whole packets; the connections open at the cut are scored as far as they got", sp.Path, rep.Packets)
+	}
 	return embedded{z: z, rows: tab.Len(), dim: dim, note: note, line: func(i int, emb []float32) any {
 		l := threatLine{Index: i, Score: m.Verdict(scores[i]), Embedding: emb}
 		if flows != nil {

@@ -113,6 +113,23 @@ func TestEmbedThreat(t *testing.T) {
 		}
 	})
 
+	t.Run("capture cut short", func(t *testing.T) {
+		b, err := os.ReadFile(filepath.Join(threatTestdata, "http.pcap"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := filepath.Join(out, "cut.pcap")
+		os.WriteFile(cut, b[:20000], 0o644)
+		stdout, err := runCLI(t, "embed", "--model", run, "--data", "pcap:"+cut, "--out", filepath.Join(out, "cut.jsonl"))
+		if err != nil || !strings.Contains(stdout, "cut.pcap ends inside a packet") {
+			t.Errorf("embed of a cut capture: %v, output %q; want a note that it was cut short", err, stdout)
+		}
+		stdout, err = runCLI(t, "embed", "--model", run, "--data", "pcap:"+filepath.Join(threatTestdata, "http.pcap"), "--out", filepath.Join(out, "whole.jsonl"))
+		if err != nil || strings.Contains(stdout, "ends inside a packet") {
+			t.Errorf("embed of a whole capture: %v, output %q", err, stdout)
+		}
+	})
+
 	for _, capture := range []string{"http.pcap", "dns_icmp.pcap", "test_dns.pcap"} {
 		t.Run(capture, func(t *testing.T) {
 			pcap := filepath.Join(threatTestdata, capture)

@@ -22,24 +22,45 @@ const maxSnaplen = 262144
 // ReadPcap reads a pcap (optionally gzip-compressed) or pcapng capture and
 // returns its flows with their NSL-KDD features (see Flows).
 func ReadPcap(path string) ([]Flow, error) {
+	flows, _, err := ReadPcapReport(path)
+	return flows, err
+}
+
+// PcapReport says how much of a capture was read.
+type PcapReport struct {
+	Packets  int  // packets read
+	CutShort bool // the capture ends inside a packet (its writer was stopped mid-write): the packets before it were read
+}
+
+// ReadPcapReport is ReadPcap with a report of what was read, for callers that
+// tell the user about a capture cut short.
+func ReadPcapReport(path string) ([]Flow, PcapReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("threat: read %q: %w", path, err)
+		return nil, PcapReport{}, fmt.Errorf("threat: read %q: %w", path, err)
 	}
 	defer f.Close()
-	flows, err := DecodePcap(f)
+	flows, rep, err := DecodePcapReport(f)
 	if err != nil {
-		return nil, fmt.Errorf("threat: read %q: %w", path, err)
+		return nil, rep, fmt.Errorf("threat: read %q: %w", path, err)
 	}
-	return flows, nil
+	return flows, rep, nil
 }
 
 // DecodePcap reads a capture from r (pcap or pcapng, told apart by the magic
 // number) and returns its flows. A pcapng stream is scanned once to check
 // every block's lengths before gopacket's reader allocates from them, hence
 // the io.ReadSeeker. A packet that does not decode (a truncated header, an
-// unknown link type) is skipped; a malformed file structure is an error.
-func DecodePcap(r io.ReadSeeker) (flows []Flow, err error) {
+// unknown link type) is skipped; a malformed file structure is an error; a
+// capture cut short inside a packet keeps the packets before the cut (see
+// DecodePcapReport to learn of it).
+func DecodePcap(r io.ReadSeeker) ([]Flow, error) {
+	flows, _, err := DecodePcapReport(r)
+	return flows, err
+}
+
+// DecodePcapReport is DecodePcap with a report of what was read.
+func DecodePcapReport(r io.ReadSeeker) (flows []Flow, rep PcapReport, err error) {
 	// gopacket's readers index and divide by values read from the file
 	// without checking them (an interface's timestamp resolution of 2^-64
 	// divides by zero, a short option is sliced past its end): a panic
@@ -51,28 +72,28 @@ func DecodePcap(r io.ReadSeeker) (flows []Flow, err error) {
 	}()
 	var magic [4]byte
 	if _, err := io.ReadFull(r, magic[:]); err != nil {
-		return nil, fmt.Errorf("pcap: header: %w", err)
+		return nil, rep, fmt.Errorf("pcap: header: %w", err)
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return nil, err
+		return nil, rep, err
 	}
 	var src packetSource
 	if binary.LittleEndian.Uint32(magic[:]) == pcapngMagic {
 		if err := checkPcapng(r); err != nil {
-			return nil, err
+			return nil, rep, err
 		}
 		if _, err := r.Seek(0, io.SeekStart); err != nil {
-			return nil, err
+			return nil, rep, err
 		}
 		ng, err := pcapgo.NewNgReader(r, pcapgo.NgReaderOptions{WantMixedLinkType: true})
 		if err != nil {
-			return nil, fmt.Errorf("pcapng: %w", err)
+			return nil, rep, fmt.Errorf("pcapng: %w", err)
 		}
 		src = ngSource{ng}
 	} else {
 		pr, err := pcapgo.NewReader(r)
 		if err != nil {
-			return nil, fmt.Errorf("pcap: not a pcap or pcapng capture: %w", err)
+			return nil, rep, fmt.Errorf("pcap: not a pcap or pcapng capture: %w", err)
 		}
 		pr.SetSnaplen(maxSnaplen)
 		src = pcapSource{pr}
@@ -84,17 +105,19 @@ func DecodePcap(r io.ReadSeeker) (flows []Flow, err error) {
 			break
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			break // a capture cut short (the writer was killed): keep what was read
+			rep.CutShort = true // the writer was stopped mid-packet: keep what was read
+			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("pcap: packet %d: %w", a.packets+1, err)
+			return nil, rep, fmt.Errorf("pcap: packet %d: %w", a.packets+1, err)
 		}
 		a.packets++
 		if p, ok := decodePacket(data, lt, ci); ok {
 			a.add(p)
 		}
 	}
-	return a.flows(), nil
+	rep.Packets = a.packets
+	return a.flows(), rep, nil
 }
 
 // packetSource abstracts the two pcapgo readers.

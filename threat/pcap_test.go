@@ -468,10 +468,15 @@ func TestDecodePcapErrors(t *testing.T) {
 			t.Errorf("%s: no error", c.name)
 		}
 	}
-	// A capture cut in the middle of a packet keeps the packets before.
-	flows, err := DecodePcap(bytes.NewReader(good[:len(good)-5]))
-	if err != nil || len(flows) == 0 {
-		t.Errorf("truncated capture: %d flows, %v", len(flows), err)
+	// A capture cut in the middle of a packet keeps the packets before, and
+	// the report says so; a whole capture's does not.
+	flows, rep, err := DecodePcapReport(bytes.NewReader(good[:len(good)-5]))
+	if err != nil || len(flows) == 0 || !rep.CutShort {
+		t.Errorf("truncated capture: %d flows, report %+v, %v", len(flows), rep, err)
+	}
+	_, whole, err := DecodePcapReport(bytes.NewReader(good))
+	if err != nil || whole.CutShort || whole.Packets != rep.Packets+1 {
+		t.Errorf("whole capture: report %+v (cut: %+v), %v; want one more packet, not cut short", whole, rep, err)
 	}
 }
 

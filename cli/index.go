@@ -133,7 +133,7 @@ func buildItems(bf indexBuildFlags) (buildSource, error) {
 	if err != nil {
 		return buildSource{}, UsageError{err}
 	}
-	l, _, meta, err := train.LoadModel(bf.model)
+	l, _, info, err := train.LoadModel(bf.model)
 	if err != nil {
 		return buildSource{}, err
 	}
@@ -145,7 +145,7 @@ func buildItems(bf indexBuildFlags) (buildSource, error) {
 	if err != nil {
 		return buildSource{}, UsageError{fmt.Errorf("index build: %w", err)}
 	}
-	if err := checkImages("index build", sp, meta.Input, im); err != nil {
+	if err := checkImages("index build", sp, info.Input, im); err != nil {
 		return buildSource{}, err
 	}
 	z := train.Embed(l.Encoder(), im, true)
